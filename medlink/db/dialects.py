@@ -1,0 +1,326 @@
+"""The two backends' differences: connecting, SQL text, value types and error numbers."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+import sqlite3
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from medlink.db.errors import IntegrityViolation
+from medlink.db.url import DatabaseURL
+from medlink.errors import ServiceUnavailable
+
+log = logging.getLogger("medlink.db")
+_FOR_UPDATE = re.compile(r"\s+FOR\s+UPDATE\b", re.IGNORECASE)
+
+
+class Dialect:
+    """What the ``Database`` asks of a backend."""
+
+    name = ""
+
+    def connect(self) -> Any:
+        raise NotImplementedError
+
+    def cursor(self, conn: Any) -> Any:
+        return conn.cursor()
+
+    def begin(self, conn: Any) -> None:
+        raise NotImplementedError
+
+    def commit(self, conn: Any) -> None:
+        conn.commit()
+
+    def rollback(self, conn: Any) -> None:
+        conn.rollback()
+
+    def execute(self, cursor: Any, sql: str, params: tuple[Any, ...] | list[Any]) -> None:
+        raise NotImplementedError
+
+    def executemany(self, cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        raise NotImplementedError
+
+    def row(self, cursor: Any, row: Any) -> dict[str, Any]:
+        return row
+
+    def close_quietly(self, conn: Any) -> None:
+        with contextlib.suppress(Exception):  # closing a broken connection may fail; it is gone anyway
+            conn.close()
+
+    def connection_id(self, conn: Any) -> int | None:
+        return None
+
+    def is_connection_error(self, exc: BaseException) -> bool:
+        return False
+
+    def is_busy_error(self, exc: BaseException) -> bool:
+        return False
+
+    def integrity_violation(self, exc: BaseException, conn: Any) -> IntegrityViolation | None:
+        return None
+
+    def unavailable(self, exc: BaseException) -> ServiceUnavailable:
+        return ServiceUnavailable("The database cannot be reached. Check the connection and try again.")
+
+    def ensure_database(self) -> None:
+        """Create the database itself if the backend needs that done first."""
+
+
+def make_dialect(url: DatabaseURL, ssl_ca: str | None, connect_timeout: int) -> Dialect:
+    if url.backend == "sqlite":
+        return SQLiteDialect(url.path, connect_timeout)
+    return MySQLDialect(url, ssl_ca, connect_timeout)
+
+
+# --- SQLite --------------------------------------------------------------------------------------
+
+def _register_sqlite_types() -> None:
+    sqlite3.register_adapter(Decimal, str)
+    sqlite3.register_adapter(dt.date, lambda d: d.isoformat())
+    sqlite3.register_adapter(dt.datetime, lambda d: d.isoformat(sep=" "))
+    sqlite3.register_adapter(dt.time, lambda t: t.strftime("%H:%M:%S"))
+    sqlite3.register_converter("DATE", lambda b: dt.date.fromisoformat(b.decode()))
+    sqlite3.register_converter("DATETIME", lambda b: dt.datetime.fromisoformat(b.decode()))
+    sqlite3.register_converter("TIME", lambda b: dt.time.fromisoformat(b.decode()))
+    # Money columns keep NUMERIC affinity so that comparisons and ORDER BY stay numeric.
+    sqlite3.register_converter("DECIMAL", lambda b: Decimal(b.decode()).quantize(Decimal("0.01")))
+
+
+_register_sqlite_types()
+
+
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    return {d[0]: v for d, v in zip(cursor.description, row, strict=True)}
+
+
+@lru_cache(maxsize=512)
+def _sqlite_sql(sql: str) -> str:
+    return _FOR_UPDATE.sub("", sql)
+
+
+class SQLiteDialect(Dialect):
+    name = "sqlite"
+
+    def __init__(self, path: str, timeout: int) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._unique_indexes: dict[str, list[tuple[str, frozenset[str]]]] = {}
+
+    def connect(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                   detect_types=sqlite3.PARSE_DECLTYPES, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise ServiceUnavailable(f"Cannot open the database file {self.path}: {exc}. "
+                                     "Check that the folder exists and is writable.") from exc
+        conn.row_factory = _dict_row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers never deadlock on an upgrade.
+        conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self, conn: sqlite3.Connection) -> None:
+        conn.execute("COMMIT")
+
+    def rollback(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+    def execute(self, cursor: sqlite3.Cursor, sql: str, params: tuple[Any, ...] | list[Any]) -> None:
+        cursor.execute(_sqlite_sql(sql), tuple(params))
+
+    def executemany(self, cursor: sqlite3.Cursor, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        cursor.executemany(_sqlite_sql(sql), rows)
+
+    def is_busy_error(self, exc: BaseException) -> bool:
+        text = str(exc).lower()
+        return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+    def integrity_violation(self, exc: BaseException, conn: Any) -> IntegrityViolation | None:
+        if not isinstance(exc, sqlite3.IntegrityError):
+            return None
+        text = str(exc)
+        if text.startswith("UNIQUE constraint failed:"):
+            columns = [c.strip() for c in text.split(":", 1)[1].split(",")]
+            return IntegrityViolation("unique", self._unique_index_name(conn, columns), text)
+        if text.startswith("FOREIGN KEY"):
+            return IntegrityViolation("foreign_key", None, text)
+        if text.startswith("CHECK constraint failed:"):
+            return IntegrityViolation("check", text.split(":", 1)[1].strip(), text)
+        if text.startswith("NOT NULL"):
+            return IntegrityViolation("not_null", text.split(":", 1)[1].strip(), text)
+        return IntegrityViolation("unknown", None, text)
+
+    def _unique_index_name(self, conn: Any, qualified: list[str]) -> str | None:
+        """Map SQLite's "table.col, table.col" back to the index name the schema gave."""
+        table = qualified[0].split(".")[0]
+        columns = frozenset(c.split(".", 1)[1] for c in qualified)
+        if table not in self._unique_indexes and conn is not None:
+            found = []
+            for index in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
+                if index["unique"]:
+                    cols = conn.execute(f'PRAGMA index_info("{index["name"]}")').fetchall()
+                    found.append((index["name"], frozenset(c["name"] for c in cols)))
+            self._unique_indexes[table] = found
+        for name, cols in self._unique_indexes.get(table, []):
+            if cols == columns:
+                return name
+        return None
+
+
+# --- MySQL / MariaDB -----------------------------------------------------------------------------
+
+_LOST = {2006, 2013, 2055, 2003, 2005, 1053, 1927, 4031, -1}
+_BUSY = {1213, 1205}
+_DUP_KEY = re.compile(r"for key '([^']+)'")
+_CHECK = re.compile(r"CHECK constraint '([^']+)'", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _mysql_sql(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _mysql_value(value: Any) -> Any:
+    if isinstance(value, dt.timedelta):  # the driver hands TIME columns back as timedeltas
+        seconds = int(value.total_seconds())
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return value
+
+
+class MySQLDialect(Dialect):
+    name = "mysql"
+
+    def __init__(self, url: DatabaseURL, ssl_ca: str | None, timeout: int) -> None:
+        self.url = url
+        self.ssl_ca = ssl_ca or dict(url.options).get("ssl_ca")
+        self.timeout = timeout
+
+    def connect_args(self, with_database: bool = True) -> dict[str, Any]:
+        args: dict[str, Any] = dict(
+            host=self.url.host, port=self.url.port, user=self.url.user, password=self.url.password,
+            charset="utf8mb4", collation="utf8mb4_unicode_ci", autocommit=True,
+            connection_timeout=self.timeout, use_unicode=True,
+        )
+        if with_database:
+            args["database"] = self.url.database
+        if self.ssl_ca:
+            args.update(ssl_ca=self.ssl_ca, ssl_verify_cert=True, ssl_verify_identity=True)
+        return args
+
+    def connect(self, with_database: bool = True) -> Any:
+        import mysql.connector
+
+        try:
+            conn = mysql.connector.connect(**self.connect_args(with_database))
+            cur = conn.cursor()
+            cur.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+                        "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'")
+            cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cur.close()
+            return conn
+        except mysql.connector.Error as exc:
+            raise self.unavailable(exc) from exc
+
+    def cursor(self, conn: Any) -> Any:
+        return conn.cursor(buffered=True, dictionary=True)
+
+    def ensure_database(self) -> None:
+        name = self.url.database
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+            raise ServiceUnavailable("The database name in MEDLINK_DB_URL may hold only letters, digits "
+                                     "and _.")
+        import mysql.connector
+
+        conn = self.connect(with_database=False)
+        try:
+            cur = conn.cursor()
+            # A name cannot be a bound parameter; it was checked against the pattern above.
+            cur.execute(f"CREATE DATABASE IF NOT EXISTS `{name}` "
+                        "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            cur.close()
+        except mysql.connector.Error as exc:
+            if exc.errno != 1044:  # an account without CREATE: the database must exist already
+                raise self.unavailable(exc) from exc
+        finally:
+            self.close_quietly(conn)
+
+    def begin(self, conn: Any) -> None:
+        conn.start_transaction()
+
+    def execute(self, cursor: Any, sql: str, params: tuple[Any, ...] | list[Any]) -> None:
+        if params:
+            cursor.execute(_mysql_sql(sql), tuple(params))
+        else:
+            cursor.execute(sql)
+
+    def executemany(self, cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        cursor.executemany(_mysql_sql(sql), rows)
+
+    def row(self, cursor: Any, row: Any) -> dict[str, Any]:
+        return {k: _mysql_value(v) for k, v in row.items()}
+
+    def connection_id(self, conn: Any) -> int | None:
+        return conn.connection_id
+
+    def is_connection_error(self, exc: BaseException) -> bool:
+        import mysql.connector
+
+        if not isinstance(exc, mysql.connector.Error):
+            return False
+        return exc.errno in _LOST or "not available" in str(exc).lower()
+
+    def is_busy_error(self, exc: BaseException) -> bool:
+        import mysql.connector
+
+        return isinstance(exc, mysql.connector.Error) and exc.errno in _BUSY
+
+    def integrity_violation(self, exc: BaseException, conn: Any) -> IntegrityViolation | None:
+        import mysql.connector
+
+        if not isinstance(exc, mysql.connector.Error):
+            return None
+        text = getattr(exc, "msg", None) or str(exc)
+        if exc.errno == 1062:
+            match = _DUP_KEY.search(text)
+            name = match.group(1).rsplit(".", 1)[-1] if match else None
+            return IntegrityViolation("unique", name, text)
+        if exc.errno in (1451, 1452, 1216, 1217):
+            return IntegrityViolation("foreign_key", None, text)
+        if exc.errno in (3819, 4025):
+            match = _CHECK.search(text)
+            return IntegrityViolation("check", match.group(1) if match else None, text)
+        if exc.errno in (1048, 1364):
+            return IntegrityViolation("not_null", None, text)
+        return None
+
+    def unavailable(self, exc: BaseException) -> ServiceUnavailable:
+        errno = getattr(exc, "errno", None)
+        where = f"{self.url.host}:{self.url.port}"
+        if errno == 1045:
+            return ServiceUnavailable(f"The database server at {where} refused the login. Check the user and "
+                                      "password in MEDLINK_DB_URL.")
+        if errno == 1049:
+            return ServiceUnavailable(f"The database '{self.url.database}' does not exist on {where}. "
+                                      "Run 'python main.py init-db' first.")
+        if errno == 2026 or "ssl" in str(exc).lower() or "certificate" in str(exc).lower():
+            return ServiceUnavailable(f"A secure connection to the database server at {where} could not be "
+                                      "verified. Check MEDLINK_DB_SSL_CA.")
+        return ServiceUnavailable(f"Cannot reach the database server at {where}. Check that it is running "
+                                  "and that MEDLINK_DB_URL is right, then try again.")
