@@ -1,0 +1,100 @@
+"""appointments: bookings of a doctor's slot by a patient, and their state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from medlink.db import Tx
+
+LIVE = "booked"
+STATUSES = ("booked", "completed", "cancelled_by_patient", "cancelled_by_doctor", "no_show")
+COLUMNS = ("appointment_id", "patient_id", "doctor_id", "appointment_date", "appointment_day",
+           "appointment_time", "mode", "status", "reason", "idempotency_key", "created_at", "updated_at")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM appointments"
+
+
+def insert(tx: Tx, *, patient_id: int, doctor_id: int, appointment_date: dt.date, appointment_day: str,
+           appointment_time: dt.time, mode: str, reason: str, created_at: dt.datetime,
+           idempotency_key: str | None = None) -> int:
+    """Insert a booked appointment. The live-slot unique index refuses a taken slot."""
+    return tx.insert(
+        "INSERT INTO appointments (patient_id, doctor_id, appointment_date, appointment_day, appointment_time, "
+        "mode, status, reason, idempotency_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (patient_id, doctor_id, appointment_date, appointment_day, appointment_time, mode, LIVE, reason,
+         idempotency_key, created_at, created_at))
+
+
+def get(tx: Tx, appointment_id: int, for_update: bool = False) -> dict[str, Any] | None:
+    suffix = " FOR UPDATE" if for_update else ""
+    return tx.query_one(f"{_SELECT} WHERE appointment_id = ?{suffix}", (appointment_id,))
+
+
+def by_idempotency_key(tx: Tx, key: str) -> dict[str, Any] | None:
+    return tx.query_one(f"{_SELECT} WHERE idempotency_key = ?", (key,))
+
+
+def set_status(tx: Tx, appointment_id: int, status: str, at: dt.datetime) -> int:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    return tx.execute("UPDATE appointments SET status = ?, updated_at = ? WHERE appointment_id = ?",
+                      (status, at, appointment_id))
+
+
+def move(tx: Tx, appointment_id: int, appointment_date: dt.date, appointment_day: str,
+         appointment_time: dt.time, at: dt.datetime) -> int:
+    """Move a booking to another slot; the unique index refuses a taken one."""
+    return tx.execute(
+        "UPDATE appointments SET appointment_date = ?, appointment_day = ?, appointment_time = ?, updated_at = ? "
+        "WHERE appointment_id = ?", (appointment_date, appointment_day, appointment_time, at, appointment_id))
+
+
+def booked_times(tx: Tx, doctor_id: int, day: dt.date) -> set[dt.time]:
+    """Times of the doctor's live appointments on ``day``."""
+    rows = tx.query("SELECT appointment_time FROM appointments WHERE doctor_id = ? AND appointment_date = ? "
+                    "AND status = ?", (doctor_id, day, LIVE))
+    return {r["appointment_time"] for r in rows}
+
+
+def for_patient(tx: Tx, patient_id: int, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The patient's appointments with the doctor's name and hospital, newest first."""
+    return tx.query(
+        "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
+        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        "d.name AS doctor_name, d.hospital, d.specialty "
+        "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
+        "WHERE a.patient_id = ? ORDER BY a.appointment_date DESC, a.appointment_time DESC, a.appointment_id DESC "
+        "LIMIT ? OFFSET ?", (patient_id, limit, offset))
+
+
+def for_doctor(tx: Tx, doctor_id: int, start: dt.date | None = None, end: dt.date | None = None,
+               status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The doctor's appointments between ``start`` and ``end`` (both included, either open) with the
+    patient's name, in date and time order."""
+    where, params = ["a.doctor_id = ?"], [doctor_id]
+    if start is not None:
+        where.append("a.appointment_date >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("a.appointment_date <= ?")
+        params.append(end)
+    if status is not None:
+        where.append("a.status = ?")
+        params.append(status)
+    return tx.query(
+        "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
+        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, p.name AS patient_name "
+        "FROM appointments a JOIN patient_info p ON p.patient_id = a.patient_id "
+        f"WHERE {' AND '.join(where)} ORDER BY a.appointment_date, a.appointment_time, a.appointment_id "
+        "LIMIT ? OFFSET ?", (*params, limit, offset))
+
+
+def has_relationship(tx: Tx, doctor_id: int, patient_id: int) -> bool:
+    """Whether the patient has ever had an appointment with the doctor."""
+    return tx.query_one("SELECT 1 AS x FROM appointments WHERE doctor_id = ? AND patient_id = ? LIMIT 1",
+                        (doctor_id, patient_id)) is not None
+
+
+def count_live(tx: Tx, doctor_id: int, day: dt.date, at: dt.time) -> int:
+    return int(tx.scalar("SELECT COUNT(*) AS n FROM appointments WHERE doctor_id = ? AND appointment_date = ? "
+                         "AND appointment_time = ? AND status = ?", (doctor_id, day, at, LIVE)))

@@ -1,0 +1,46 @@
+"""doctor_availability and doctor_leave: weekly working hours and days off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from medlink.db import Tx
+
+
+def replace_hours(tx: Tx, doctor_id: int, ranges: list[tuple[int, dt.time, dt.time]]) -> None:
+    """Make ``ranges`` (weekday 0 = Monday, start, end) the doctor's whole weekly timetable."""
+    tx.execute("DELETE FROM doctor_availability WHERE doctor_id = ?", (doctor_id,))
+    if ranges:
+        tx.executemany("INSERT INTO doctor_availability (doctor_id, weekday, start_time, end_time) "
+                       "VALUES (?, ?, ?, ?)", [(doctor_id, w, s, e) for w, s, e in ranges])
+
+
+def hours(tx: Tx, doctor_id: int, weekday: int | None = None) -> list[dict[str, Any]]:
+    """Working ranges (``weekday``, ``start_time``, ``end_time``), in weekday and time order."""
+    if weekday is None:
+        return tx.query("SELECT weekday, start_time, end_time FROM doctor_availability WHERE doctor_id = ? "
+                        "ORDER BY weekday, start_time", (doctor_id,))
+    return tx.query("SELECT weekday, start_time, end_time FROM doctor_availability "
+                    "WHERE doctor_id = ? AND weekday = ? ORDER BY start_time", (doctor_id, weekday))
+
+
+def add_leave(tx: Tx, doctor_id: int, day: dt.date) -> None:
+    if not is_on_leave(tx, doctor_id, day):
+        tx.execute("INSERT INTO doctor_leave (doctor_id, leave_date) VALUES (?, ?)", (doctor_id, day))
+
+
+def remove_leave(tx: Tx, doctor_id: int, day: dt.date) -> int:
+    return tx.execute("DELETE FROM doctor_leave WHERE doctor_id = ? AND leave_date = ?", (doctor_id, day))
+
+
+def is_on_leave(tx: Tx, doctor_id: int, day: dt.date) -> bool:
+    return tx.query_one("SELECT 1 AS x FROM doctor_leave WHERE doctor_id = ? AND leave_date = ?",
+                        (doctor_id, day)) is not None
+
+
+def leave_days(tx: Tx, doctor_id: int, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Days off from ``start`` to ``end``, both included."""
+    rows = tx.query("SELECT leave_date FROM doctor_leave WHERE doctor_id = ? AND leave_date BETWEEN ? AND ? "
+                    "ORDER BY leave_date", (doctor_id, start, end))
+    return [r["leave_date"] for r in rows]

@@ -1,0 +1,56 @@
+"""email_outbox: messages written with the change they report, sent later by the mail worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from medlink.db import Tx
+
+COLUMNS = ("message_id", "dedupe_key", "kind", "recipient", "subject", "body_text", "body_html", "ics",
+           "appointment_id", "status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at")
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM email_outbox"
+
+
+def enqueue(tx: Tx, *, dedupe_key: str, kind: str, recipient: str, subject: str, body_text: str,
+            body_html: str | None, ics: str | None, appointment_id: int | None, at: dt.datetime) -> int | None:
+    """Queue a message; a message with the same ``dedupe_key`` already queued makes this a no-op
+    (returns None)."""
+    if tx.query_one("SELECT message_id FROM email_outbox WHERE dedupe_key = ?", (dedupe_key,)) is not None:
+        return None
+    return tx.insert(
+        "INSERT INTO email_outbox (dedupe_key, kind, recipient, subject, body_text, body_html, ics, appointment_id, "
+        "status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+        (dedupe_key, kind, recipient, subject, body_text, body_html, ics, appointment_id, at, at))
+
+
+def get(tx: Tx, message_id: int) -> dict[str, Any] | None:
+    return tx.query_one(f"{_SELECT} WHERE message_id = ?", (message_id,))
+
+
+def due(tx: Tx, now: dt.datetime, limit: int = 20) -> list[dict[str, Any]]:
+    """Pending messages whose time has come, oldest first, locked for this transaction."""
+    return tx.query(f"{_SELECT} WHERE status = 'pending' AND next_attempt_at <= ? "
+                    "ORDER BY next_attempt_at, message_id LIMIT ? FOR UPDATE", (now, limit))
+
+
+def mark_sent(tx: Tx, message_id: int, at: dt.datetime) -> int:
+    return tx.execute("UPDATE email_outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, "
+                      "last_error = NULL WHERE message_id = ?", (at, message_id))
+
+
+def mark_retry(tx: Tx, message_id: int, next_attempt_at: dt.datetime, error: str) -> int:
+    return tx.execute("UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                      "WHERE message_id = ?", (next_attempt_at, error[:500], message_id))
+
+
+def mark_failed(tx: Tx, message_id: int, error: str) -> int:
+    return tx.execute("UPDATE email_outbox SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                      "WHERE message_id = ?", (error[:500], message_id))
+
+
+def status_for_appointment(tx: Tx, appointment_id: int, kind: str) -> str | None:
+    """The newest status of the appointment's message of ``kind`` (e.g. the confirmation)."""
+    row = tx.query_one("SELECT status FROM email_outbox WHERE appointment_id = ? AND kind = ? "
+                       "ORDER BY message_id DESC LIMIT 1", (appointment_id, kind))
+    return None if row is None else str(row["status"])
