@@ -4,14 +4,35 @@ from __future__ import annotations
 
 from medlink.config import Settings
 from medlink.db import Database
+from medlink.services.admin import AdminService
+from medlink.services.audit import AuditService
+from medlink.services.auth import AuthService
+from medlink.services.clock import Clock
+from medlink.services.doctors import DoctorService
+from medlink.services.passwords import PasswordParams, Passwords
+from medlink.services.patients import PatientService
+from medlink.services.session import SessionRegistry
 
 
 class MedLink:
-    """The application core. ``MedLink(Settings.load(...))``, then ``init_db()`` once."""
+    """The application core. ``MedLink(Settings.load(...))``, then ``init_db()`` once.
 
-    def __init__(self, settings: Settings) -> None:
+    ``clock`` and ``password_params`` exist for tests (a clock that can be moved, cheaper hashing).
+    """
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 password_params: PasswordParams | None = None) -> None:
         self.settings = settings
         self.db = Database(settings.db_url, ssl_ca=settings.db_ssl_ca)
+        self.clock = clock or Clock()
+        self.sessions = SessionRegistry()
+        self.audit = AuditService(self.db, self.clock)
+        self.passwords = Passwords(password_params)
+        common = (self.db, settings, self.clock, self.audit, self.sessions)
+        self.auth = AuthService(*common, passwords=self.passwords)
+        self.admin = AdminService(*common)
+        self.patients = PatientService(*common)
+        self.doctors = DoctorService(*common)
 
     def init_db(self) -> list[int]:
         """Apply the schema migrations that are missing; returns the versions applied now."""

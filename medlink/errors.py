@@ -47,7 +47,12 @@ class NotFound(MedLinkError):
 
 
 class ConflictError(MedLinkError):
-    """The change collides with existing data: a slot taken, an e-mail already registered."""
+    """The change collides with existing data: a slot taken, an e-mail already registered.
+    ``field`` names the form field it belongs next to, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ServiceUnavailable(MedLinkError):

@@ -1,0 +1,79 @@
+"""Results that services hand to the UI: frozen dataclasses with named fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: dict[str, Any], **extra: Any) -> T:
+    """Build ``cls`` from a row, taking only the fields it declares."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    values = {k: row[k] for k in names if k in row}
+    values.update(extra)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class PatientProfile:
+    patient_id: int
+    name: str
+    email: str
+    phone: str
+    date_of_birth: dt.date
+    gender: str
+    address: str
+    medical_history: str | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DoctorProfile:
+    """Everything a doctor gave about themselves: for the doctor and the administrator only."""
+
+    doctor_id: int
+    name: str
+    email: str
+    phone: str
+    qualifications: str
+    specialty: str
+    hospital: str
+    hospital_address: str
+    city: str
+    experience_years: int
+    registration_number: str
+    bio: str | None
+    contact_public: bool
+    slot_minutes: int
+    verification_status: str
+    rejection_reason: str | None
+    verified_at: dt.datetime | None
+    created_at: dt.datetime
+    consultation_fee: Decimal | None = None
+    lab_test_fee: Decimal | None = None
+    medication_fee: Decimal | None = None
+    other_fees: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PublicDoctorProfile:
+    """What anyone signed in may see of a verified doctor. Contact details only if the doctor
+    made them public; never the password hash or login data."""
+
+    doctor_id: int
+    name: str
+    qualifications: str
+    specialty: str
+    hospital: str
+    hospital_address: str
+    city: str
+    experience_years: int
+    registration_number: str
+    bio: str | None
+    verified: bool
+    email: str | None
+    phone: str | None
