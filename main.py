@@ -35,8 +35,65 @@ def cmd_init_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def read_new_password(prompt: str = "Password: ") -> str:
+    """Read a password from the terminal without echo, or one line from standard input."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Repeat the password: ") != first:
+            raise SystemExit("MedLink: the passwords differ; nothing was created.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    """Create an administrator; the password is read with getpass or from standard input."""
+    with _open_core(settings) as ml:
+        ml.init_db()
+        admin_id = ml.auth.create_admin(username=args.username, password=read_new_password())
+    print(f"Administrator '{args.username}' created (id {admin_id}).")
+    return 0
+
+
+def cmd_verify_audit(settings: Settings, args: argparse.Namespace) -> int:
+    """Check the audit trail's hash chain; exit status 1 if a row was tampered with."""
+    with _open_core(settings) as ml:
+        check = ml.audit.verify()
+    print(check.describe())
+    return 0 if check.ok else 1
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Fill an empty database with demo doctors, patients and an administrator."""
+    from medlink.seed import is_empty, seed_demo
+
+    with _open_core(settings) as ml:
+        if ml.db.backend == "mysql" and not args.force:
+            print("MedLink: seed-demo adds accounts with a published password. On a shared MySQL server, "
+                  "add --force if you really mean it.", file=sys.stderr)
+            return 2
+        ml.init_db()
+        if not is_empty(ml):
+            if args.if_empty:
+                print("The database already has doctors; demo data not added.")
+                return 0
+            print("MedLink: the database already has doctors; seed-demo needs an empty one.", file=sys.stderr)
+            return 2
+        logins = seed_demo(ml)
+    print("Demo data added. Every demo account's password is:", logins.password)
+    print(f"  administrator: {logins.admin}  (Ctrl+Shift+A on the welcome screen)")
+    print(f"  patients:      {', '.join(logins.patients)}")
+    print(f"  doctors:       {logins.doctors[0]} ... {logins.doctors[-1]}")
+    print(f"  awaiting verification: {logins.pending_doctor}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "init-db": (cmd_init_db, "create or update the database schema; safe to run again"),
+    "create-admin": (cmd_create_admin, "create an administrator (password asked, never on the command line)"),
+    "seed-demo": (cmd_seed_demo, "add demo doctors, patients and an administrator to an empty database"),
+    "verify-audit": (cmd_verify_audit, "check the audit trail's hash chain and report the first tampered row"),
 }
 
 
@@ -48,8 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--env-file", help="read settings from this file instead of ./.env")
     sub = parser.add_subparsers(dest="command", metavar="command")
-    for name, (_, help_text) in COMMANDS.items():
-        sub.add_parser(name, help=help_text, description=help_text)
+    parsers = {name: sub.add_parser(name, help=help_text, description=help_text)
+               for name, (_, help_text) in COMMANDS.items()}
+    parsers["create-admin"].add_argument("--username", required=True, help="the administrator's login name")
+    parsers["seed-demo"].add_argument("--if-empty", action="store_true",
+                                      help="do nothing (and succeed) if the database already has doctors")
+    parsers["seed-demo"].add_argument("--force", action="store_true", help="allow seeding a MySQL server")
     return parser
 
 
