@@ -17,10 +17,15 @@ def _open_core(settings: Settings):  # noqa: ANN202 - imported lazily to keep st
 
 
 def cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
-    """Open the MedLink window."""
-    from medlink.ui.app import run_gui
+    """Open the MedLink window. The embedded database is created or upgraded on the way; a MySQL
+    server is set up by its administrator with init-db (the application account has no DDL)."""
+    from medlink.ui.app import run
 
-    return run_gui(settings)
+    with _open_core(settings) as ml:
+        if ml.db.backend == "sqlite":
+            ml.init_db()
+        run(ml)
+    return 0
 
 
 def cmd_init_db(settings: Settings, args: argparse.Namespace) -> int:

@@ -187,7 +187,7 @@ class SQLiteDialect(Dialect):
 _LOST = {2006, 2013, 2055, 2003, 2005, 1053, 1927, 4031, -1}
 _BUSY = {1213, 1205}
 _DUP_KEY = re.compile(r"for key '([^']+)'")
-_CHECK = re.compile(r"CHECK constraint '([^']+)'", re.IGNORECASE)
+_CHECK = re.compile(r"constraint [`']([^`']+)[`']", re.IGNORECASE)  # MySQL 8 'name', MariaDB `name`
 
 
 @lru_cache(maxsize=512)
@@ -313,7 +313,7 @@ class MySQLDialect(Dialect):
     def unavailable(self, exc: BaseException) -> ServiceUnavailable:
         errno = getattr(exc, "errno", None)
         where = f"{self.url.host}:{self.url.port}"
-        if errno == 1045:
+        if errno in (1045, 1698):  # 1698: access denied, as MariaDB reports some refused logins
             return ServiceUnavailable(f"The database server at {where} refused the login. Check the user and "
                                       "password in MEDLINK_DB_URL.")
         if errno == 1049:

@@ -92,6 +92,8 @@ class AuditService:
                 expected_prev, last_id = row["row_hash"], row["audit_id"]
                 checked += 1
             head = audit_log.head(tx)
+        if head is None and checked:  # every append moves the head: rows without one means it was removed
+            return AuditCheck(False, checked, None, "the record of the trail's last row is missing")
         if head is not None and (head["last_hash"] != expected_prev or int(head["last_id"]) != last_id):
             return AuditCheck(False, checked, None, "rows at the end of the trail are missing")
         return AuditCheck(True, checked)
