@@ -5,6 +5,7 @@ from __future__ import annotations
 from medlink.config import Settings
 from medlink.db import Database
 from medlink.services.admin import AdminService
+from medlink.services.appointments import AppointmentService
 from medlink.services.audit import AuditService
 from medlink.services.auth import AuthService
 from medlink.services.clock import Clock
@@ -33,6 +34,7 @@ class MedLink:
         self.admin = AdminService(*common)
         self.patients = PatientService(*common)
         self.doctors = DoctorService(*common)
+        self.appointments = AppointmentService(*common)
 
     def init_db(self) -> list[int]:
         """Apply the schema migrations that are missing; returns the versions applied now."""

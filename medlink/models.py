@@ -77,3 +77,64 @@ class PublicDoctorProfile:
     verified: bool
     email: str | None
     phone: str | None
+
+
+@dataclass(frozen=True)
+class DoctorSummary:
+    """One search result."""
+
+    doctor_id: int
+    name: str
+    specialty: str
+    hospital: str
+    city: str
+    experience_years: int
+    qualifications: str
+    consultation_fee: Decimal
+    verified: bool
+    next_open_slot: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[DoctorSummary]
+    total: int
+    offset: int
+    limit: int
+    order: str
+    order_text: str
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """A doctor's timetable: ``ranges`` as (weekday 0 = Monday, "HH:MM", "HH:MM")."""
+
+    ranges: list[tuple[int, str, str]]
+    slot_minutes: int
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: int
+    patient_id: int
+    doctor_id: int
+    appointment_date: dt.date
+    appointment_day: str
+    appointment_time: dt.time
+    mode: str
+    status: str
+    reason: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    doctor_name: str = ""
+    hospital: str = ""
+    specialty: str = ""
+    patient_name: str = ""
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.appointment_date, self.appointment_time)
+
+    @property
+    def time_text(self) -> str:
+        return f"{self.appointment_time.hour:02d}:{self.appointment_time.minute:02d}"

@@ -98,3 +98,42 @@ def has_relationship(tx: Tx, doctor_id: int, patient_id: int) -> bool:
 def count_live(tx: Tx, doctor_id: int, day: dt.date, at: dt.time) -> int:
     return int(tx.scalar("SELECT COUNT(*) AS n FROM appointments WHERE doctor_id = ? AND appointment_date = ? "
                          "AND appointment_time = ? AND status = ?", (doctor_id, day, at, LIVE)))
+
+
+def booked_for_doctors(tx: Tx, doctor_ids: list[int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Live bookings (``doctor_id``, ``appointment_date``, ``appointment_time``) of several doctors
+    between two days, both included."""
+    if not doctor_ids:
+        return []
+    marks = ", ".join("?" for _ in doctor_ids)
+    return tx.query(f"SELECT doctor_id, appointment_date, appointment_time FROM appointments "
+                    f"WHERE doctor_id IN ({marks}) AND appointment_date BETWEEN ? AND ? AND status = ?",
+                    (*doctor_ids, start, end, LIVE))
+
+
+def for_patient_window(tx: Tx, patient_id: int, now_date: dt.date, now_time: dt.time, upcoming: bool,
+                       limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The patient's upcoming appointments (from now on, soonest first) or past ones (newest first)."""
+    if upcoming:
+        cond = "(a.appointment_date > ? OR (a.appointment_date = ? AND a.appointment_time >= ?))"
+        order = "a.appointment_date, a.appointment_time, a.appointment_id"
+    else:
+        cond = "(a.appointment_date < ? OR (a.appointment_date = ? AND a.appointment_time < ?))"
+        order = "a.appointment_date DESC, a.appointment_time DESC, a.appointment_id DESC"
+    return tx.query(
+        "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
+        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        "d.name AS doctor_name, d.hospital, d.specialty "
+        "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
+        f"WHERE a.patient_id = ? AND {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+        (patient_id, now_date, now_date, now_time, limit, offset))
+
+
+def get_detail(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
+    """One appointment with the doctor's and the patient's names, hospital and specialty."""
+    return tx.query_one(
+        "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
+        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        "d.name AS doctor_name, d.hospital, d.specialty, p.name AS patient_name "
+        "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
+        "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.appointment_id = ?", (appointment_id,))

@@ -44,3 +44,21 @@ def leave_days(tx: Tx, doctor_id: int, start: dt.date, end: dt.date) -> list[dt.
     rows = tx.query("SELECT leave_date FROM doctor_leave WHERE doctor_id = ? AND leave_date BETWEEN ? AND ? "
                     "ORDER BY leave_date", (doctor_id, start, end))
     return [r["leave_date"] for r in rows]
+
+
+def hours_for_doctors(tx: Tx, doctor_ids: list[int]) -> list[dict[str, Any]]:
+    """Working ranges of several doctors at once (``doctor_id``, ``weekday``, ``start_time``, ``end_time``)."""
+    if not doctor_ids:
+        return []
+    marks = ", ".join("?" for _ in doctor_ids)
+    return tx.query(f"SELECT doctor_id, weekday, start_time, end_time FROM doctor_availability "
+                    f"WHERE doctor_id IN ({marks}) ORDER BY doctor_id, weekday, start_time", tuple(doctor_ids))
+
+
+def leave_for_doctors(tx: Tx, doctor_ids: list[int], start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Days off (``doctor_id``, ``leave_date``) of several doctors between two days, both included."""
+    if not doctor_ids:
+        return []
+    marks = ", ".join("?" for _ in doctor_ids)
+    return tx.query(f"SELECT doctor_id, leave_date FROM doctor_leave WHERE doctor_id IN ({marks}) "
+                    "AND leave_date BETWEEN ? AND ?", (*doctor_ids, start, end))

@@ -78,3 +78,84 @@ def count(tx: Tx, status: str | None = None) -> int:
     if status is None:
         return int(tx.scalar("SELECT COUNT(*) AS n FROM doctor_info"))
     return int(tx.scalar("SELECT COUNT(*) AS n FROM doctor_info WHERE verification_status = ?", (status,)))
+
+
+SEARCH_ORDERS = {
+    "name": "d.name, d.doctor_id",
+    "fee": "fee_in_force, d.name, d.doctor_id",
+    "experience": "d.experience_years DESC, d.name, d.doctor_id",
+}
+SEARCH_COLUMNS = ("d.doctor_id", "d.name", "d.specialty", "d.hospital", "d.city", "d.experience_years",
+                  "d.qualifications", "d.slot_minutes", "d.verification_status", "d.consultation_fee")
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern matching ``term`` anywhere, with the pattern characters escaped (escape '!')."""
+    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def _search_where(terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
+                  default_fee: Any) -> tuple[str, list[Any]]:
+    where = ["d.verification_status = 'verified'", "d.is_active = 1"]
+    params: list[Any] = []
+    for term in terms:
+        where.append("(d.name LIKE ? ESCAPE '!' OR d.specialty LIKE ? ESCAPE '!' OR d.hospital LIKE ? ESCAPE '!' "
+                     "OR d.qualifications LIKE ? ESCAPE '!')")
+        params.extend([_like(term)] * 4)
+    if specialty:
+        where.append("d.specialty = ?")
+        params.append(specialty)
+    if city:
+        where.append("d.city = ?")
+        params.append(city)
+    if max_fee is not None:
+        where.append("COALESCE(d.consultation_fee, ?) <= ?")
+        params.extend([default_fee, max_fee])
+    return " AND ".join(where), params
+
+
+def search(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any, default_fee: Any,
+           order: str = "name", limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Verified, active doctors matching every term (in name, specialty, hospital or
+    qualifications) and the filters; ``order`` is a key of ``SEARCH_ORDERS``. Each row has
+    ``fee_in_force``: the consultation fee, or ``default_fee`` for a doctor who set none."""
+    where, params = _search_where(terms, specialty, city, max_fee, default_fee)
+    return tx.query(
+        f"SELECT {', '.join(SEARCH_COLUMNS)}, COALESCE(d.consultation_fee, ?) AS fee_in_force "
+        f"FROM doctor_info d WHERE {where} ORDER BY {SEARCH_ORDERS[order]} LIMIT ? OFFSET ?",
+        (default_fee, *params, limit, offset))
+
+
+def search_count(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
+                 default_fee: Any) -> int:
+    where, params = _search_where(terms, specialty, city, max_fee, default_fee)
+    return int(tx.scalar(f"SELECT COUNT(*) AS n FROM doctor_info d WHERE {where}", params))
+
+
+def search_ids(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
+               default_fee: Any, cap: int) -> list[int]:
+    """Ids of every match (at most ``cap``), for orders computed outside SQL."""
+    where, params = _search_where(terms, specialty, city, max_fee, default_fee)
+    rows = tx.query(f"SELECT d.doctor_id FROM doctor_info d WHERE {where} ORDER BY d.doctor_id LIMIT ?",
+                    (*params, cap))
+    return [int(r["doctor_id"]) for r in rows]
+
+
+def summaries(tx: Tx, doctor_ids: list[int], default_fee: Any) -> list[dict[str, Any]]:
+    """Search-result rows for these doctors (any order)."""
+    if not doctor_ids:
+        return []
+    marks = ", ".join("?" for _ in doctor_ids)
+    return tx.query(f"SELECT {', '.join(SEARCH_COLUMNS)}, COALESCE(d.consultation_fee, ?) AS fee_in_force "
+                    f"FROM doctor_info d WHERE d.doctor_id IN ({marks})", (default_fee, *doctor_ids))
+
+
+FACET_COLUMNS = {"specialty": "specialty", "city": "city"}
+
+
+def facet_values(tx: Tx, column: str) -> list[str]:
+    """The distinct specialties or cities of verified doctors, sorted: for the search filters."""
+    name = FACET_COLUMNS[column]
+    rows = tx.query(f"SELECT DISTINCT {name} AS value FROM doctor_info "
+                    f"WHERE verification_status = 'verified' AND is_active = 1 ORDER BY {name}")
+    return [str(r["value"]) for r in rows]

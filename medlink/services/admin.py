@@ -24,7 +24,7 @@ class AdminService(Service):
             self.audit.record(tx, actor=session, action="admin.pending.list", detail=f"{len(rows)} doctors")
             return [from_row(DoctorProfile, r) for r in rows]
 
-        return self.db.run(unit)
+        return self.run(unit)
 
     def doctors(self, session: Session, status: str) -> list[DoctorProfile]:
         """Doctors in one state (pending, verified or rejected), for the administrator's lists."""
@@ -37,7 +37,7 @@ class AdminService(Service):
             self.audit.record(tx, actor=session, action="admin.doctors.list", detail=status)
             return [from_row(DoctorProfile, r) for r in rows]
 
-        return self.db.run(unit)
+        return self.run(unit)
 
     def verify_doctor(self, session: Session, doctor_id: int) -> None:
         """Mark a pending (or earlier rejected) doctor verified: from now on patients find them."""
@@ -50,7 +50,7 @@ class AdminService(Service):
             doctors.set_verification(tx, doctor_id, "verified", session.user_id, self.clock.utc_now(), None)
             self.audit.record(tx, actor=session, action="admin.doctor.verify", subject=("doctor", doctor_id))
 
-        self.db.run(unit)
+        self.run(unit)
 
     def reject_doctor(self, session: Session, doctor_id: int, reason: str) -> None:
         """Reject a pending doctor's application; the doctor reads ``reason`` at their next login."""
@@ -67,7 +67,7 @@ class AdminService(Service):
             doctors.set_verification(tx, doctor_id, "rejected", session.user_id, self.clock.utc_now(), reason)
             self.audit.record(tx, actor=session, action="admin.doctor.reject", subject=("doctor", doctor_id))
 
-        self.db.run(unit)
+        self.run(unit)
 
     def audit_trail(self, session: Session, limit: int = 200, offset: int = 0) -> list[dict]:
         """The newest audit rows, for the administrator's Audit screen."""
@@ -78,7 +78,7 @@ class AdminService(Service):
             self.audit.record(tx, actor=session, action="admin.audit.view")
             return rows
 
-        return self.db.run(unit)
+        return self.run(unit)
 
     def verify_audit(self, session: Session) -> AuditCheck:
         self.authorize(session, ADMIN, "admin.audit.verify")

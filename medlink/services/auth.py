@@ -101,7 +101,7 @@ class AuthService(Service):
 
     def _create(self, unit: Any) -> int:
         try:
-            return self.db.run(unit)
+            return self.run(unit)
         except IntegrityViolation as exc:
             if exc.kind == "unique":
                 raise conflict_from(exc) from None
@@ -116,7 +116,7 @@ class AuthService(Service):
         if not isinstance(login, str) or not isinstance(password, str):
             raise AuthError(LOGIN_FAILED)
         key = login.strip() if role == "admin" else login.strip().lower()
-        outcome, detail = self.db.run(lambda tx: self._check_login(tx, role, key[:254], password))
+        outcome, detail = self.run(lambda tx: self._check_login(tx, role, key[:254], password))
         if outcome == "ok":
             account_id, name = detail
             return self.sessions.start(role, account_id, name)
@@ -186,5 +186,5 @@ class AuthService(Service):
             self.audit.record(tx, actor=session, action="password.change", subject=session.actor)
             return True
 
-        if not self.db.run(unit):
+        if not self.run(unit):
             raise ValidationError("The current password is not correct.", "current_password")

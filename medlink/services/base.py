@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from medlink.config import Settings
 from medlink.db import Database
 from medlink.errors import PermissionDenied
 from medlink.services.audit import AuditService, Ref
 from medlink.services.clock import Clock
 from medlink.services.session import Session, SessionRegistry
+
+T = TypeVar("T")
+
+
+class Refusal(PermissionDenied):
+    """A refusal found inside a unit of work. ``Service.run`` audits it after the unit has rolled
+    back (the audit row must not vanish with the refused unit)."""
+
+    def __init__(self, session: Session, action: str, subject: Ref, obj: Ref, message: str) -> None:
+        super().__init__(message)
+        self.session, self.action, self.subject, self.obj = session, action, subject, obj
 
 
 class Service:
@@ -36,7 +50,14 @@ class Service:
                               detail=detail)
 
     def refuse(self, session: Session, action: str, subject: Ref = None, obj: Ref = None,
-               message: str = "You do not have permission to do that.") -> PermissionDenied:
-        """Audit an ownership refusal and return the error to raise."""
-        self.deny(session, action, subject, obj, message)
-        return PermissionDenied(message)
+               message: str = "You do not have permission to do that.") -> Refusal:
+        """The error to raise, inside a unit, when the session may not touch this person's data."""
+        return Refusal(session, action, subject, obj, message)
+
+    def run(self, unit: Callable[..., T]) -> T:
+        """``db.run(unit)``, and a ``Refusal`` raised inside is audited once the unit rolled back."""
+        try:
+            return self.db.run(unit)
+        except Refusal as refusal:
+            self.deny(refusal.session, refusal.action, refusal.subject, refusal.obj, refusal.message)
+            raise

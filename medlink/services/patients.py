@@ -28,7 +28,7 @@ class PatientService(Service):
             self.audit.record(tx, actor=session, action="patient.profile.view", subject=session.actor)
             return from_row(PatientProfile, row)
 
-        return self.db.run(unit)
+        return self.run(unit)
 
     def update_profile(self, session: Session, **fields: Any) -> PatientProfile:
         """Change contact details or medical history; returns the profile as saved."""
@@ -45,7 +45,7 @@ class PatientService(Service):
             return from_row(PatientProfile, row)
 
         try:
-            return self.db.run(unit)
+            return self.run(unit)
         except IntegrityViolation as exc:
             if exc.kind == "unique":
                 raise conflict_from(exc) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from medlink.errors import ValidationError
@@ -124,3 +125,25 @@ def registration_number(value: Any, field: str = "registration_number") -> str:
     if not _REGISTRATION.match(number):
         raise ValidationError("Use the registration number as issued: letters, digits, / . - only.", field)
     return number.upper()
+
+
+MAX_AMOUNT = Decimal("10000000")
+
+
+def money(value: Any, field: str, label: str) -> Decimal:
+    """A non-negative amount in rupees with at most two decimals."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(f"{label}: enter an amount such as 500 or 499.50.", field)
+    try:
+        amount = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label}: enter an amount such as 500 or 499.50.", field) from None
+    if not amount.is_finite():
+        raise ValidationError(f"{label}: enter an amount such as 500 or 499.50.", field)
+    if amount < 0:
+        raise ValidationError(f"{label} cannot be negative.", field)
+    if amount >= MAX_AMOUNT:
+        raise ValidationError(f"{label} is too large.", field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"{label}: use at most two decimals (paise).", field)
+    return amount.quantize(Decimal("0.01"))
