@@ -8,7 +8,9 @@ from medlink.services.admin import AdminService
 from medlink.services.appointments import AppointmentService
 from medlink.services.audit import AuditService
 from medlink.services.auth import AuthService
+from medlink.services.billing import BillingService
 from medlink.services.clock import Clock
+from medlink.services.crypto import RecordCipher, load_key
 from medlink.services.doctors import DoctorService
 from medlink.services.passwords import PasswordParams, Passwords
 from medlink.services.patients import PatientService
@@ -26,6 +28,7 @@ class MedLink:
         self.settings = settings
         self.db = Database(settings.db_url, ssl_ca=settings.db_ssl_ca)
         self.clock = clock or Clock()
+        self._cipher: RecordCipher | None = None
         self.sessions = SessionRegistry()
         self.audit = AuditService(self.db, self.clock)
         self.passwords = Passwords(password_params)
@@ -35,6 +38,13 @@ class MedLink:
         self.patients = PatientService(*common)
         self.doctors = DoctorService(*common)
         self.appointments = AppointmentService(*common)
+        self.billing = BillingService(*common, cipher=self.cipher)
+
+    def cipher(self) -> RecordCipher:
+        """The records cipher, its key loaded (or created) on first use."""
+        if self._cipher is None:
+            self._cipher = RecordCipher(load_key(self.settings))
+        return self._cipher
 
     def init_db(self) -> list[int]:
         """Apply the schema migrations that are missing; returns the versions applied now."""

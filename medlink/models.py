@@ -138,3 +138,50 @@ class Appointment:
     @property
     def time_text(self) -> str:
         return f"{self.appointment_time.hour:02d}:{self.appointment_time.minute:02d}"
+
+
+@dataclass(frozen=True)
+class Fees:
+    """The fees in force for a doctor; ``defaults`` names those taken from the settings."""
+
+    consultation: Decimal
+    lab_test: Decimal
+    medication: Decimal
+    other: Decimal
+    defaults: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    consultation: Decimal
+    lab_test: Decimal
+    medication: Decimal
+    subtotal: Decimal
+    gst_rate: Decimal
+    gst: Decimal
+    other: Decimal
+    extra: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Bill:
+    bill_id: int
+    receipt_number: str
+    appointment_id: int
+    patient_id: int
+    doctor_id: int
+    consultation_fee: Decimal
+    lab_test_fee: Decimal
+    medication_fee: Decimal
+    other_fees: Decimal
+    extra_charges: Decimal
+    subtotal: Decimal
+    gst_rate: Decimal
+    gst_amount: Decimal
+    total_amount: Decimal
+    additional_details: str
+    created_at: dt.datetime
+    patient_name: str = ""
+    doctor_name: str = ""
+    receipt_path: str | None = None

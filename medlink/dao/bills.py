@@ -18,8 +18,7 @@ def next_receipt_sequence(tx: Tx, financial_year: str) -> int:
     row = tx.query_one("SELECT last_sequence FROM receipt_counters WHERE financial_year = ? FOR UPDATE",
                        (financial_year,))
     if row is None:
-        tx.execute("INSERT INTO receipt_counters (financial_year, last_sequence) VALUES (?, 1)", (financial_year,))
-        return 1
+        raise LookupError(f"no receipt counter for {financial_year}: call ensure_counter first")
     tx.execute("UPDATE receipt_counters SET last_sequence = last_sequence + 1 WHERE financial_year = ?",
                (financial_year,))
     return int(row["last_sequence"]) + 1
@@ -52,3 +51,23 @@ def for_doctor(tx: Tx, doctor_id: int, limit: int = 100, offset: int = 0) -> lis
     return tx.query(f"{_SELECT} WHERE doctor_id = ? ORDER BY created_at DESC, bill_id DESC LIMIT ? OFFSET ?",
                     (doctor_id, limit, offset))
 
+
+
+def ensure_counter(tx: Tx, financial_year: str) -> None:
+    """Make the counter row of ``financial_year`` exist (at 0), so numbering locks a real row."""
+    if tx.query_one("SELECT 1 AS x FROM receipt_counters WHERE financial_year = ?", (financial_year,)) is None:
+        tx.execute("INSERT INTO receipt_counters (financial_year, last_sequence) VALUES (?, 0)", (financial_year,))
+
+
+def with_names(tx: Tx, where: str, params: tuple, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Bills with the patient's and doctor's names; ``where`` is one of this module's own filters."""
+    if where not in _NAMED_FILTERS:
+        raise ValueError("unknown filter")
+    return tx.query(
+        f"SELECT {', '.join('b.' + c for c in COLUMNS)}, p.name AS patient_name, d.name AS doctor_name "
+        "FROM bills b JOIN patient_info p ON p.patient_id = b.patient_id "
+        f"JOIN doctor_info d ON d.doctor_id = b.doctor_id WHERE {_NAMED_FILTERS[where]} "
+        "ORDER BY b.created_at DESC, b.bill_id DESC LIMIT ? OFFSET ?", (*params, limit, offset))
+
+
+_NAMED_FILTERS = {"patient": "b.patient_id = ?", "doctor": "b.doctor_id = ?", "bill": "b.bill_id = ?"}

@@ -65,3 +65,7 @@ def set_shares(tx: Tx, record_id: int, doctor_ids: set[int], at: dt.datetime) ->
     for doctor_id in sorted(doctor_ids - current):
         tx.execute("INSERT INTO record_shares (record_id, doctor_id, shared_at) VALUES (?, ?, ?)",
                    (record_id, doctor_id, at))
+
+
+def receipt_for_bill(tx: Tx, bill_id: int) -> dict[str, Any] | None:
+    return tx.query_one(f"{_SELECT_META} WHERE r.kind = 'receipt' AND r.bill_id = ?", (bill_id,))

@@ -1,0 +1,385 @@
+"""Reusable widgets for MedLink's screens: a picture backdrop behind a floating card, a scrollable
+area, a sortable striped table with an empty-state message, a status banner and a verified badge.
+
+Styles these widgets add to the theme (see :func:`ensure_styles`; colours from :data:`theme.PALETTE`):
+``Badge.TLabel`` (the verified badge), ``Success.TLabel`` (a short confirmation), ``FieldLabel.TLabel``
+(the label above a field), ``Info/Warn/Alert`` banner frames and labels, ``Subtle.TFrame`` (a tinted panel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tkinter as tk
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from tkinter import ttk
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image, ImageTk
+
+from medlink.ui import theme
+from medlink.ui.images import cover_image
+from medlink.ui.tasks import BackgroundTask, run_in_background
+
+if TYPE_CHECKING:
+    from medlink.ui.app import MedLinkApp
+
+RESIZE_DELAY_MS = 60
+WHEEL_UNITS = 3
+VERIFIED_BADGE = "\u2713 Verified"
+
+# Banner tints: soft backgrounds with a strong text colour of the same hue. Red stays for errors.
+BANNERS = {
+    "info": ("#E6F4F5", theme.PALETTE.header),
+    "warn": ("#FFF6E0", "#7A4E00"),
+    "alert": ("#FDECEA", theme.PALETTE.error),
+    "ok": ("#E6F4F5", theme.PALETTE.header),
+}
+
+
+def ensure_styles(root: tk.Misc) -> None:
+    """Add the styles of this module to the window's theme (once)."""
+    style = ttk.Style(root)
+    if style.configure("Badge.TLabel"):
+        return
+    p = theme.PALETTE
+    style.configure("Badge.TLabel", background=p.accent, foreground=p.header_text, font=theme.BODY_BOLD,
+                    padding=(10, 3))
+    style.configure("Success.TLabel", foreground=p.header, font=theme.BODY_BOLD)
+    style.configure("FieldLabel.TLabel", foreground=p.text, font=theme.BODY_BOLD)
+    style.configure("Subtle.TFrame", background=p.nav)
+    style.configure("Subtle.TLabel", background=p.nav, foreground=p.text)
+    style.configure("SubtleMuted.TLabel", background=p.nav, foreground=p.muted)
+    for kind, (background, foreground) in BANNERS.items():
+        name = kind.title()
+        style.configure(f"{name}Banner.TFrame", background=background, relief="solid", borderwidth=1,
+                        bordercolor=foreground)
+        style.configure(f"{name}Banner.TLabel", background=background, foreground=p.text)
+        style.configure(f"{name}BannerTitle.TLabel", background=background, foreground=foreground,
+                        font=theme.HEADING)
+
+
+def bind_tree(root: tk.Misc, sequence: str, handler: Callable[[], object]) -> None:
+    """Bind ``sequence`` on ``root`` and every widget below it to ``handler`` (which takes no event)."""
+
+    def call(_event: tk.Event) -> str:
+        handler()
+        return "break"
+
+    for widget in [root, *_descendants(root)]:
+        widget.bind(sequence, call, add="+")
+
+
+def _descendants(widget: tk.Misc) -> list[tk.Misc]:
+    found: list[tk.Misc] = []
+    for child in widget.winfo_children():
+        found.append(child)
+        found.extend(_descendants(child))
+    return found
+
+
+# --- backdrop -----------------------------------------------------------------------------------------
+
+class Backdrop:
+    """The welcome screen's picture filling ``screen``, with a soft shadow under ``card``.
+    Scaling runs on a worker (Pillow only, plain values); the photo is shown on the Tk thread."""
+
+    def __init__(self, screen: tk.Misc, app: MedLinkApp) -> None:
+        self.screen = screen
+        self.app = app
+        self.label = ttk.Label(screen, style="Backdrop.TLabel")
+        self.label.place(x=0, y=0, relwidth=1, relheight=1)
+        self.card: tk.Misc | None = None
+        self._job: str | None = None
+        self._key: tuple[object, ...] | None = None
+        self._task: BackgroundTask | None = None
+        self._photo: ImageTk.PhotoImage | None = None
+        screen.bind("<Configure>", self._schedule, add="+")
+
+    def follow(self, card: tk.Misc) -> None:
+        """Cast the shadow of ``card`` (a widget placed over the backdrop)."""
+        self.card = card
+        card.bind("<Configure>", self._schedule, add="+")
+
+    def _schedule(self, _event: tk.Event | None = None) -> None:
+        if self._job is not None:
+            self.screen.after_cancel(self._job)
+        self._job = self.screen.after(RESIZE_DELAY_MS, self.draw)
+
+    def draw(self) -> None:
+        self._job = None
+        card = self.card
+        box = None
+        if card is not None and card.winfo_ismapped():
+            box = (card.winfo_x(), card.winfo_y(), card.winfo_x() + card.winfo_width(),
+                   card.winfo_y() + card.winfo_height())
+        key = (self.screen.winfo_width(), self.screen.winfo_height(), box)
+        if key == self._key or key[0] < 2 or key[1] < 2:
+            return
+        self._key = key
+        if self._task is not None:
+            self._task.cancel()
+        self._task = run_in_background(self.screen, cover_image, "background", *key, on_done=self._show)
+
+    def _show(self, image: Image.Image | None) -> None:
+        if image is not None:
+            self._photo = self.app.images.to_photo(image)
+            self.label.configure(image=self._photo)
+
+
+# --- scrollable area ----------------------------------------------------------------------------------
+
+class ScrollArea(ttk.Frame):
+    """A vertically scrolling area: put widgets in ``body``; call :meth:`enable_wheel` once they exist
+    so the mouse wheel scrolls from anywhere over them and Tab scrolls the focused field into view."""
+
+    def __init__(self, parent: tk.Misc, *, padding: Any = 0) -> None:
+        super().__init__(parent)
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.canvas = tk.Canvas(self, highlightthickness=0, borderwidth=0, yscrollincrement=20,
+                                background=theme.PALETTE.panel)
+        self.canvas.grid(row=0, column=0, sticky="nsew")
+        self.scrollbar = ttk.Scrollbar(self, orient="vertical", command=self.canvas.yview)
+        self.scrollbar.grid(row=0, column=1, sticky="ns")
+        self.canvas.configure(yscrollcommand=self.scrollbar.set)
+        self.body = ttk.Frame(self.canvas, padding=padding)
+        self._window = self.canvas.create_window(0, 0, window=self.body, anchor="nw")
+        self.body.bind("<Configure>", self._on_body_resize)
+        self.canvas.bind("<Configure>", self._on_canvas_resize)
+
+    def _on_body_resize(self, _event: tk.Event) -> None:
+        self.canvas.configure(scrollregion=(0, 0, self.body.winfo_reqwidth(), self.body.winfo_reqheight()))
+        self._update_scrollbar()
+
+    def _on_canvas_resize(self, event: tk.Event) -> None:
+        self.canvas.itemconfigure(self._window, width=event.width)
+        self._update_scrollbar()
+
+    def _update_scrollbar(self) -> None:
+        if self.body.winfo_reqheight() > self.canvas.winfo_height() + 1:
+            self.scrollbar.grid()
+        else:
+            self.scrollbar.grid_remove()
+            self.canvas.yview_moveto(0)
+
+    def scroll_to_top(self) -> None:
+        self.canvas.yview_moveto(0)
+
+    def enable_wheel(self) -> None:
+        """Let the wheel scroll the area over every widget inside it, and keep the focus visible."""
+        for widget in [self.canvas, self.body, *_descendants(self.body)]:
+            if getattr(widget, "_medlink_wheel", False):
+                continue
+            widget._medlink_wheel = True  # type: ignore[attr-defined]
+            for sequence in ("<MouseWheel>", "<Button-4>", "<Button-5>"):
+                widget.bind(sequence, self._on_wheel, add="+")
+            if isinstance(widget, (ttk.Entry, ttk.Combobox, tk.Text, ttk.Checkbutton, ttk.Button)):
+                widget.bind("<FocusIn>", lambda e, w=widget: self.see(w), add="+")
+
+    def _on_wheel(self, event: tk.Event) -> str | None:
+        if isinstance(event.widget, tk.Text) and event.widget.yview() != (0.0, 1.0):
+            return None  # a long text scrolls itself
+        if not self.scrollbar.winfo_ismapped():
+            return "break"
+        up = event.num == 4 or getattr(event, "delta", 0) > 0
+        self.canvas.yview_scroll(-WHEEL_UNITS if up else WHEEL_UNITS, "units")
+        return "break"
+
+    def see(self, widget: tk.Misc, margin: int = 48) -> None:
+        """Scroll so that ``widget`` is in view."""
+        total = self.body.winfo_height()
+        view = self.canvas.winfo_height()
+        if total <= view or view < 2:
+            return
+        top = widget.winfo_rooty() - self.body.winfo_rooty()
+        bottom = top + widget.winfo_height()
+        first = self.canvas.canvasy(0)
+        if top - margin < first:
+            self.canvas.yview_moveto(max(0, top - margin) / total)
+        elif bottom + margin > first + view:
+            self.canvas.yview_moveto(min(total - view, bottom + margin - view) / total)
+
+
+# --- table --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int = 120
+    anchor: str = "w"
+    stretch: bool = True
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: ``iid`` identifies it, ``values`` are shown, ``sort_keys`` (by column key)
+    order it when that column's heading is clicked (the shown text, case-folded, if absent)."""
+
+    iid: str
+    values: Sequence[str]
+    sort_keys: Mapping[str, Any] | None = None
+
+
+class DataTable(ttk.Frame):
+    """A Treeview with sortable headings, striped rows, a scrollbar and an empty-state message."""
+
+    def __init__(self, parent: tk.Misc, columns: Sequence[Column], *, height: int = 8,
+                 empty_text: str = "Nothing to show.") -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.tree = ttk.Treeview(self, columns=[c.key for c in columns], show="headings", height=height,
+                                 selectmode="browse")
+        self.tree.grid(row=0, column=0, sticky="nsew")
+        bar = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
+        bar.grid(row=0, column=1, sticky="ns")
+        self.tree.configure(yscrollcommand=bar.set)
+        for column in columns:
+            self.tree.heading(column.key, text=column.title, anchor=column.anchor,
+                              command=lambda k=column.key: self.sort_by(k))
+            self.tree.column(column.key, width=column.width, minwidth=60, anchor=column.anchor,
+                             stretch=column.stretch)
+        self.empty = ttk.Label(self, text=empty_text, style="Muted.TLabel", justify="center")
+        self._sort_keys: dict[str, dict[str, Any]] = {}
+        self._sorted: tuple[str, bool] | None = None
+
+    def set_rows(self, rows: Iterable[Row], keep_selection: bool = True) -> None:
+        """Replace every row; the sort order and (if it is still there) the selection are kept."""
+        selected = self.selected_id() if keep_selection else None
+        self.tree.delete(*self.tree.get_children(""))
+        self._sort_keys = {}
+        for row in rows:
+            self.tree.insert("", "end", iid=row.iid, values=list(row.values))
+            keys = {c.key: str(v).casefold() for c, v in zip(self.columns, row.values, strict=False)}
+            keys.update(row.sort_keys or {})
+            self._sort_keys[row.iid] = keys
+        if self._sorted is not None:
+            self.sort_by(*self._sorted)
+        else:
+            theme.stripe_rows(self.tree)
+        if selected is not None and self.tree.exists(selected):
+            self.select(selected)
+        self._show_empty(not self._sort_keys)
+
+    def _show_empty(self, empty: bool) -> None:
+        if empty:
+            self.empty.place(in_=self.tree, relx=0.5, rely=0.55, anchor="center")
+            self.empty.lift()
+        else:
+            self.empty.place_forget()
+
+    def sort_by(self, key: str, descending: bool | None = None) -> None:
+        """Order the rows by column ``key``; without ``descending``, a second click reverses."""
+        if descending is None:
+            descending = self._sorted == (key, False)
+        order = sorted(self._sort_keys, key=lambda iid: _sortable(self._sort_keys[iid].get(key)),
+                       reverse=descending)
+        for index, iid in enumerate(order):
+            self.tree.move(iid, "", index)
+        self._sorted = (key, descending)
+        for column in self.columns:
+            arrow = (" \u25bc" if descending else " \u25b2") if column.key == key else ""
+            self.tree.heading(column.key, text=column.title + arrow)
+        theme.stripe_rows(self.tree)
+
+    def selected_id(self) -> str | None:
+        selection = self.tree.selection()
+        return selection[0] if selection else None
+
+    def select(self, iid: str) -> None:
+        self.tree.selection_set(iid)
+        self.tree.focus(iid)
+        self.tree.see(iid)
+
+    def row_ids(self) -> list[str]:
+        return list(self.tree.get_children(""))
+
+    def on_select(self, callback: Callable[[str | None], object]) -> None:
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: callback(self.selected_id()), add="+")
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    # None sorts last; numbers, dates and text never meet in one column.
+    return (1, "") if value is None else (0, value)
+
+
+# --- banners, badges, label/value pairs ---------------------------------------------------------------
+
+class Banner(ttk.Frame):
+    """A tinted box with a title and a message: ``kind`` is info, warn, alert or ok."""
+
+    def __init__(self, parent: tk.Misc) -> None:
+        super().__init__(parent, padding=(20, 14))
+        self.columnconfigure(1, weight=1)
+        self.badge = ttk.Label(self, text=VERIFIED_BADGE, style="Badge.TLabel")
+        self.title = ttk.Label(self)
+        self.title.grid(row=0, column=1, sticky="w")
+        self.message = ttk.Label(self, justify="left")
+        self.message.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
+        self.bind("<Configure>", lambda e: self.message.configure(wraplength=max(200, e.width - 44)), add="+")
+
+    def show(self, kind: str, title: str, message: str, badge: bool = False) -> None:
+        name = kind.title()
+        self.configure(style=f"{name}Banner.TFrame")
+        self.title.configure(text=title, style=f"{name}BannerTitle.TLabel")
+        self.message.configure(text=message, style=f"{name}Banner.TLabel")
+        if badge:
+            self.badge.grid(row=0, column=0, sticky="w", padx=(0, 12))
+        else:
+            self.badge.grid_remove()
+
+
+class Details(ttk.Frame):
+    """Label/value pairs in two aligned columns: ``set([("E-mail", "a@b.in"), ...])``."""
+
+    def __init__(self, parent: tk.Misc, *, label_width: int = 16, wrap: int = 360, style: str = "") -> None:
+        super().__init__(parent, style=style or "TFrame")
+        self.columnconfigure(1, weight=1)
+        self._label_width = label_width
+        self._wrap = wrap
+        self._suffix = "Subtle" if style == "Subtle.TFrame" else ""
+        self._labels: list[ttk.Label] = []
+
+    def set(self, pairs: Sequence[tuple[str, str]]) -> None:
+        for label in self._labels:
+            label.destroy()
+        self._labels = []
+        muted = f"{self._suffix}Muted.TLabel" if self._suffix else "Muted.TLabel"
+        plain = f"{self._suffix}.TLabel" if self._suffix else "TLabel"
+        for row, (name, value) in enumerate(pairs):
+            key = ttk.Label(self, text=name, style=muted, width=self._label_width, anchor="nw")
+            shown = ttk.Label(self, text=value, style=plain, wraplength=self._wrap, justify="left", anchor="nw")
+            key.grid(row=row, column=0, sticky="nw", pady=3)
+            shown.grid(row=row, column=1, sticky="nw", pady=3, padx=(8, 0))
+            self._labels += [key, shown]
+
+    def texts(self) -> list[str]:
+        return [str(label.cget("text")) for label in self._labels]
+
+
+# --- formatting ---------------------------------------------------------------------------------------
+
+def long_date(day: dt.date | dt.datetime | None) -> str:
+    """``14 March 1988`` (no leading zero), or an empty string."""
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def age_on(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
+
+
+def greeting(hour: int) -> str:
+    if hour < 12:
+        return "Good morning"
+    if hour < 17:
+        return "Good afternoon"
+    return "Good evening"
