@@ -65,7 +65,18 @@ class Passwords:
             return False
 
     def needs_rehash(self, stored_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(stored_hash)
+        """True if the stored hash is weaker than the current parameters (never a downgrade: a
+        desktop configured with cheaper costs leaves stronger hashes alone)."""
+        from argon2 import Type, extract_parameters
+        from argon2.exceptions import InvalidHashError
+
+        try:
+            old = extract_parameters(stored_hash)
+        except (InvalidHashError, ValueError):
+            return True
+        new = self.params
+        return (old.type is not Type.ID or old.time_cost < new.time_cost or old.memory_cost < new.memory_cost
+                or old.parallelism < new.parallelism)
 
     def burn_time(self, password: str) -> None:
         """Verify against a throw-away hash, so an unknown account takes as long as a known one."""

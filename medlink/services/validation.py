@@ -69,7 +69,7 @@ def phone(value: Any, field: str = "phone") -> str:
     indian = _INDIAN_MOBILE.match(compact)
     if indian:
         return "+91" + indian.group(1)
-    if _INTERNATIONAL.match(compact):
+    if _INTERNATIONAL.match(compact) and not compact.startswith("+91"):
         return compact
     raise ValidationError("Enter a 10-digit mobile number (e.g. 98765 43210) or +country code and number.", field)
 
