@@ -14,6 +14,7 @@ from medlink.services.crypto import RecordCipher, load_key
 from medlink.services.doctors import DoctorService
 from medlink.services.passwords import PasswordParams, Passwords
 from medlink.services.patients import PatientService
+from medlink.services.records import RecordService
 from medlink.services.session import SessionRegistry
 
 
@@ -39,6 +40,7 @@ class MedLink:
         self.doctors = DoctorService(*common)
         self.appointments = AppointmentService(*common)
         self.billing = BillingService(*common, cipher=self.cipher)
+        self.records = RecordService(*common, cipher=self.cipher)
 
     def cipher(self) -> RecordCipher:
         """The records cipher, its key loaded (or created) on first use."""

@@ -185,3 +185,25 @@ class Bill:
     patient_name: str = ""
     doctor_name: str = ""
     receipt_path: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordMeta:
+    """A medical record without its content: a patient's upload or a receipt."""
+
+    record_id: int
+    patient_id: int
+    kind: str
+    original_filename: str
+    content_type: str
+    size_bytes: int
+    upload_date: dt.datetime
+    uploader_role: str
+    shared_with: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PatientOfDoctor:
+    patient_id: int
+    name: str
+    last_visit: dt.date | None

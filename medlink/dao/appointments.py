@@ -137,3 +137,18 @@ def get_detail(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
         "d.name AS doctor_name, d.hospital, d.specialty, p.name AS patient_name "
         "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
         "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.appointment_id = ?", (appointment_id,))
+
+
+def doctors_of_patient(tx: Tx, patient_id: int) -> list[dict[str, Any]]:
+    """The doctors the patient has had any appointment with (``doctor_id``, ``name``, ``specialty``)."""
+    return tx.query("SELECT DISTINCT d.doctor_id, d.name, d.specialty FROM appointments a "
+                    "JOIN doctor_info d ON d.doctor_id = a.doctor_id WHERE a.patient_id = ? ORDER BY d.name",
+                    (patient_id,))
+
+
+def patients_of_doctor(tx: Tx, doctor_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """The patients who have had appointments with the doctor, with their latest appointment date."""
+    return tx.query("SELECT p.patient_id, p.name, MAX(a.appointment_date) AS 'last_visit [DATE]' FROM appointments a "
+                    "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.doctor_id = ? "
+                    "GROUP BY p.patient_id, p.name ORDER BY p.name, p.patient_id LIMIT ? OFFSET ?",
+                    (doctor_id, limit, offset))

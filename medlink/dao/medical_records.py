@@ -69,3 +69,13 @@ def set_shares(tx: Tx, record_id: int, doctor_ids: set[int], at: dt.datetime) ->
 
 def receipt_for_bill(tx: Tx, bill_id: int) -> dict[str, Any] | None:
     return tx.query_one(f"{_SELECT_META} WHERE r.kind = 'receipt' AND r.bill_id = ?", (bill_id,))
+
+
+def shares_for_records(tx: Tx, record_ids: list[int]) -> list[dict[str, Any]]:
+    """(``record_id``, ``doctor_id``, ``name``) of every share of these records."""
+    if not record_ids:
+        return []
+    marks = ", ".join("?" for _ in record_ids)
+    return tx.query(f"SELECT s.record_id, s.doctor_id, d.name FROM record_shares s "
+                    f"JOIN doctor_info d ON d.doctor_id = s.doctor_id WHERE s.record_id IN ({marks}) "
+                    "ORDER BY d.name", tuple(record_ids))

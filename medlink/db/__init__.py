@@ -6,6 +6,9 @@ placeholders and receives rows as dicts whose values are Python types (``date``,
 package: placeholder style, ``FOR UPDATE`` (SQLite locks the whole file with ``BEGIN IMMEDIATE``
 instead), error numbers, and the value conversions.
 
+An aggregate loses its column's type in SQLite; name the type in the alias, ``MAX(d) AS 'd [DATE]'``,
+and both backends hand back a ``date`` under the key ``d``.
+
 Two ways to run a unit of work:
 - ``with db.transaction() as tx:`` commits, or rolls back and re-raises.
 - ``db.run(unit)`` does the same and retries the whole unit after a deadlock or a lost connection.

@@ -117,7 +117,8 @@ class SQLiteDialect(Dialect):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
-                                   detect_types=sqlite3.PARSE_DECLTYPES, check_same_thread=False)
+                                   detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+                                   check_same_thread=False)
         except sqlite3.Error as exc:
             raise ServiceUnavailable(f"Cannot open the database file {self.path}: {exc}. "
                                      "Check that the folder exists and is writable.") from exc
@@ -193,6 +194,13 @@ _CHECK = re.compile(r"constraint [`']([^`']+)[`']", re.IGNORECASE)  # MySQL 8 'n
 @lru_cache(maxsize=512)
 def _mysql_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+@lru_cache(maxsize=1024)
+def _column_name(name: str) -> str:
+    """``"last_visit [DATE]"`` -> ``last_visit``: the type hint is for SQLite, whose aggregates lose
+    their column's declared type (PARSE_COLNAMES); MySQL types the value itself."""
+    return name.split(" [", 1)[0] if name.endswith("]") else name
 
 
 def _mysql_value(value: Any) -> Any:
@@ -274,7 +282,7 @@ class MySQLDialect(Dialect):
         cursor.executemany(_mysql_sql(sql), rows)
 
     def row(self, cursor: Any, row: Any) -> dict[str, Any]:
-        return {k: _mysql_value(v) for k, v in row.items()}
+        return {_column_name(k): _mysql_value(v) for k, v in row.items()}
 
     def connection_id(self, conn: Any) -> int | None:
         return conn.connection_id

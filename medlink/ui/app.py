@@ -24,6 +24,7 @@ without a key press or mouse movement.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -209,13 +210,29 @@ class MedLinkApp(tk.Tk):
 
     def log_out(self, reason: str = "user") -> None:
         """End the session (the service call runs on a worker) and return to the welcome screen;
-        ``reason`` is ``user`` or ``idle``."""
+        ``reason`` is ``user`` or ``idle``. Every other screen and every dialog window is destroyed,
+        so no personal data stays behind in a widget."""
         session = self.session
         self.set_session(None)
         self.set_navigation([])
         if session is not None:
             run_in_background(self, self.ml.auth.logout, session, reason, on_error=_log_logout_failure)
         self.show(WELCOME)
+        self._close_screens(keep=self.current_screen)
+
+    def _close_screens(self, keep: Screen | None) -> None:
+        """Destroy every built screen but ``keep``, and every Toplevel; they are built afresh when
+        shown again."""
+        for window in self.winfo_children():
+            if isinstance(window, tk.Toplevel):
+                window.destroy()
+        for screen_class, screen in list(self._screens_built.items()):
+            if screen is not keep:
+                del self._screens_built[screen_class]
+                screen.destroy()
+        # Free what the screens held here, on the Tk thread: a photo or variable collected later by
+        # a worker's allocation would be deleted off the Tk thread.
+        gc.collect()
 
     def check_idle(self, now: float | None = None) -> bool:
         """Sign the user out if idle too long; True if that happened."""

@@ -366,14 +366,117 @@ class Form:
                 return
 
 
-def button_row(parent: tk.Misc, primary: tuple[str, Callable[[], object]],
-               secondary: Sequence[tuple[str, Callable[[], object]]] = ()) -> tuple[ttk.Frame, ttk.Button]:
-    """A row with the primary button on the right and the other actions to its left. The primary
-    button is created first, so Tab reaches it straight after the last field."""
+Action = tuple[str, Callable[[], object]]
+
+
+def button_row(parent: tk.Misc, primary: Action, secondary: Sequence[Action] = (),
+               left: Sequence[Action] = ()) -> tuple[ttk.Frame, ttk.Button]:
+    """A row with the primary button on the right, ``secondary`` actions beside it and ``left``
+    actions (Back) at the far left. The primary button is made first, so Tab reaches it straight
+    after the last field."""
     row = ttk.Frame(parent)
     text, command = primary
     main = ttk.Button(row, text=text, style="Primary.TButton", command=command)
     main.pack(side="right")
     for label, action in secondary:
         ttk.Button(row, text=label, command=action).pack(side="right", padx=(0, 10))
+    for label, action in left:
+        ttk.Button(row, text=label, command=action).pack(side="left")
     return row, main
+
+
+class FormGrid:
+    """Lays fields out in reading order over ``columns`` equal columns, with section headings.
+    Widgets are gridded in the order they were made, which is also the Tab order."""
+
+    def __init__(self, parent: tk.Misc, columns: int = 2, gap: int = 24) -> None:
+        self.parent = parent
+        self.columns = columns
+        self.gap = gap
+        self.row = 0
+        self.column = 0
+        for index in range(columns):
+            parent.columnconfigure(index, weight=1, uniform="form-grid")
+
+    def section(self, title: str, caption: str = "") -> None:
+        """A heading (and an optional caption) across the whole width."""
+        self._new_line()
+        top = 0 if self.row == 0 else 18
+        ttk.Label(self.parent, text=title, style="Heading.TLabel").grid(
+            row=self.row, column=0, columnspan=self.columns, sticky="w", pady=(top, 2 if caption else 10))
+        self.row += 1
+        if caption:
+            note = ttk.Label(self.parent, text=caption, style="Muted.TLabel", justify="left")
+            note.grid(row=self.row, column=0, columnspan=self.columns, sticky="ew", pady=(0, 10))
+            self.parent.bind("<Configure>", lambda e, n=note: n.configure(wraplength=max(200, e.width - 8)),
+                             add="+")
+            self.row += 1
+
+    def add(self, field: Field, span: int = 1) -> Field:
+        self.place(field.frame, span)
+        return field
+
+    def place(self, widget: tk.Misc, span: int = 1, **grid: Any) -> tk.Misc:
+        span = min(span, self.columns)
+        if self.column + span > self.columns:
+            self._new_line()
+        left = 0 if self.column == 0 else self.gap // 2
+        right = 0 if self.column + span == self.columns else self.gap // 2
+        options = {"sticky": "ew", "padx": (left, right), **grid}
+        widget.grid(row=self.row, column=self.column, columnspan=span, **options)
+        self.column += span
+        if self.column >= self.columns:
+            self._new_line()
+        return widget
+
+    def _new_line(self) -> None:
+        if self.column:
+            self.row += 1
+            self.column = 0
+
+
+class PasswordChange:
+    """The "Change password" part of a profile screen: current, new and confirmation, with its own
+    button. Works for any signed-in role through ``ml.auth.change_password`` on a worker."""
+
+    def __init__(self, screen: Any, parent: tk.Misc) -> None:
+        self.screen = screen
+        self.form = Form(self._on_change, busy=lambda: bool(screen.is_busy))
+        grid = FormGrid(parent, columns=3, gap=20)
+        grid.section("Change password", "You stay signed in. Use the new password next time you sign in.")
+        grid.add(self.form.entry(parent, "current_password", "Current password", secret=True, width=16))
+        grid.add(self.form.entry(parent, "new_password", "New password", PASSWORD_HINT, secret=True, width=16))
+        grid.add(self.form.entry(parent, "confirm_password", "Confirm new password", secret=True, width=16))
+        footer = ttk.Frame(parent)
+        grid.place(footer, span=3, pady=(4, 0))
+        footer.columnconfigure(0, weight=1)
+        self.done = ttk.Label(footer, text="", style="Success.TLabel")
+        self.done.grid(row=0, column=0, sticky="w")
+        self.form.message_line(footer, wraplength=420).grid(row=1, column=0, sticky="w")
+        self.button = ttk.Button(footer, text="Change password", command=self._on_change)
+        self.button.grid(row=0, column=1, rowspan=2, sticky="e")
+
+    def _on_change(self) -> None:
+        if self.screen.is_busy:
+            return
+        values = self.form.values()
+        self.form.clear_errors()
+        self.done.configure(text="")
+        found = password_errors(values, "new_password", "confirm_password")
+        if not values["current_password"]:
+            found = {"current_password": "Enter your current password.", **found}
+        if found:
+            self.form.show_errors(found)
+            return
+        self.screen.run_task(self.screen.ml.auth.change_password, self.screen.app.session,
+                             values["current_password"], values["new_password"],
+                             on_done=self._on_changed, on_error=self.form.show_failure)
+
+    def _on_changed(self, _result: object) -> None:
+        self.form.clear()
+        self.done.configure(text="Your password was changed.")
+
+    def reset(self) -> None:
+        self.form.clear()
+        self.form.clear_errors()
+        self.done.configure(text="")
