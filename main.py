@@ -94,10 +94,19 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_send_mail(settings: Settings, args: argparse.Namespace) -> int:
+    """Send the e-mail outbox once (reminders included), as the app's background worker does."""
+    with _open_core(settings) as ml:
+        report = ml.mailer.send_due()
+    print(f"{report.sent} sent, {report.retrying} to retry later, {report.failed} failed.")
+    return 0
+
+
 COMMANDS: dict[str, tuple[Callable[[Settings, argparse.Namespace], int], str]] = {
     "init-db": (cmd_init_db, "create or update the database schema; safe to run again"),
     "create-admin": (cmd_create_admin, "create an administrator (password asked, never on the command line)"),
     "seed-demo": (cmd_seed_demo, "add demo doctors, patients and an administrator to an empty database"),
+    "send-mail": (cmd_send_mail, "send the e-mail outbox now (the window does this in the background)"),
     "verify-audit": (cmd_verify_audit, "check the audit trail's hash chain and report the first tampered row"),
 }
 

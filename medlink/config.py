@@ -46,6 +46,8 @@ class Settings:
     smtp_user: str | None
     smtp_password: str | None
     smtp_security: str
+    smtp_ca_file: str | None
+    smtp_timeout: int
     mail_from: str
     meet_provider: str
     gst_rate: Decimal
@@ -90,6 +92,8 @@ class Settings:
             smtp_user=get("smtp_user"),
             smtp_password=get("smtp_password"),
             smtp_security=_choice(get("smtp_security") or "starttls", "smtp_security", SMTP_SECURITY),
+            smtp_ca_file=get("smtp_ca_file"),
+            smtp_timeout=_int(get("smtp_timeout"), "smtp_timeout", 20, lo=1, hi=300),
             mail_from=get("mail_from") or "MedLink <no-reply@localhost>",
             meet_provider=_choice(get("meet_provider") or "google-meet", "meet_provider", MEET_PROVIDERS),
             gst_rate=_money(get("gst_rate"), "gst_rate", "18"),

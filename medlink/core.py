@@ -12,10 +12,13 @@ from medlink.services.billing import BillingService
 from medlink.services.clock import Clock
 from medlink.services.crypto import RecordCipher, load_key
 from medlink.services.doctors import DoctorService
+from medlink.services.mailer import MailService
+from medlink.services.notifier import Notifier
 from medlink.services.passwords import PasswordParams, Passwords
 from medlink.services.patients import PatientService
 from medlink.services.records import RecordService
 from medlink.services.session import SessionRegistry
+from medlink.services.video import VideoService
 
 
 class MedLink:
@@ -33,14 +36,17 @@ class MedLink:
         self.sessions = SessionRegistry()
         self.audit = AuditService(self.db, self.clock)
         self.passwords = Passwords(password_params)
-        common = (self.db, settings, self.clock, self.audit, self.sessions)
+        self.notifier = Notifier(settings, self.clock)
+        common = (self.db, settings, self.clock, self.audit, self.sessions, self.notifier)
         self.auth = AuthService(*common, passwords=self.passwords)
         self.admin = AdminService(*common)
         self.patients = PatientService(*common)
         self.doctors = DoctorService(*common)
-        self.appointments = AppointmentService(*common)
+        self.video = VideoService(*common)
+        self.appointments = AppointmentService(*common, video=self.video)
         self.billing = BillingService(*common, cipher=self.cipher)
         self.records = RecordService(*common, cipher=self.cipher)
+        self.mailer = MailService(*common)
 
     def cipher(self) -> RecordCipher:
         """The records cipher, its key loaded (or created) on first use."""

@@ -130,6 +130,7 @@ class Appointment:
     hospital: str = ""
     specialty: str = ""
     patient_name: str = ""
+    confirmation: str | None = None  # outbox status of the booking confirmation: pending, sent, failed
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -207,3 +208,12 @@ class PatientOfDoctor:
     patient_id: int
     name: str
     last_visit: dt.date | None
+
+
+@dataclass(frozen=True)
+class VideoLink:
+    appointment_id: int
+    provider: str
+    meeting_link: str
+    meeting_code: str
+    call_date: dt.date

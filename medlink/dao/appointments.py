@@ -12,6 +12,9 @@ STATUSES = ("booked", "completed", "cancelled_by_patient", "cancelled_by_doctor"
 COLUMNS = ("appointment_id", "patient_id", "doctor_id", "appointment_date", "appointment_day",
            "appointment_time", "mode", "status", "reason", "idempotency_key", "created_at", "updated_at")
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM appointments"
+# Whether the booking confirmation went out: the newest confirmation message's outbox status.
+_CONFIRMATION = ("(SELECT o.status FROM email_outbox o WHERE o.appointment_id = a.appointment_id "
+                 "AND o.kind = 'booking_confirmation' ORDER BY o.message_id DESC LIMIT 1) AS confirmation")
 
 
 def insert(tx: Tx, *, patient_id: int, doctor_id: int, appointment_date: dt.date, appointment_day: str,
@@ -61,6 +64,7 @@ def for_patient(tx: Tx, patient_id: int, limit: int = 100, offset: int = 0) -> l
     return tx.query(
         "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
         "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        f"{_CONFIRMATION}, "
         "d.name AS doctor_name, d.hospital, d.specialty "
         "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
         "WHERE a.patient_id = ? ORDER BY a.appointment_date DESC, a.appointment_time DESC, a.appointment_id DESC "
@@ -83,7 +87,8 @@ def for_doctor(tx: Tx, doctor_id: int, start: dt.date | None = None, end: dt.dat
         params.append(status)
     return tx.query(
         "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
-        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, p.name AS patient_name "
+        "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, p.name AS patient_name, "
+        f"{_CONFIRMATION} "
         "FROM appointments a JOIN patient_info p ON p.patient_id = a.patient_id "
         f"WHERE {' AND '.join(where)} ORDER BY a.appointment_date, a.appointment_time, a.appointment_id "
         "LIMIT ? OFFSET ?", (*params, limit, offset))
@@ -123,6 +128,7 @@ def for_patient_window(tx: Tx, patient_id: int, now_date: dt.date, now_time: dt.
     return tx.query(
         "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
         "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        f"{_CONFIRMATION}, "
         "d.name AS doctor_name, d.hospital, d.specialty "
         "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
         f"WHERE a.patient_id = ? AND {cond} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -134,6 +140,7 @@ def get_detail(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
     return tx.query_one(
         "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
         "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, "
+        f"{_CONFIRMATION}, "
         "d.name AS doctor_name, d.hospital, d.specialty, p.name AS patient_name "
         "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
         "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.appointment_id = ?", (appointment_id,))
@@ -152,3 +159,10 @@ def patients_of_doctor(tx: Tx, doctor_id: int, limit: int = 200, offset: int = 0
                     "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.doctor_id = ? "
                     "GROUP BY p.patient_id, p.name ORDER BY p.name, p.patient_id LIMIT ? OFFSET ?",
                     (doctor_id, limit, offset))
+
+
+def starting_between(tx: Tx, start: dt.datetime, end: dt.datetime, limit: int = 500) -> list[dict[str, Any]]:
+    """Live appointments starting from ``start`` up to ``end`` (local time), soonest first."""
+    return tx.query(
+        f"{_SELECT} WHERE status = ? AND appointment_date BETWEEN ? AND ? ORDER BY appointment_date, "
+        "appointment_time LIMIT ?", (LIVE, start.date(), end.date(), limit))

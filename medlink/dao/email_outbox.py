@@ -40,8 +40,8 @@ def mark_sent(tx: Tx, message_id: int, at: dt.datetime) -> int:
 
 
 def mark_retry(tx: Tx, message_id: int, next_attempt_at: dt.datetime, error: str) -> int:
-    return tx.execute("UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-                      "WHERE message_id = ?", (next_attempt_at, error[:500], message_id))
+    return tx.execute("UPDATE email_outbox SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?, "
+                      "last_error = ? WHERE message_id = ?", (next_attempt_at, error[:500], message_id))
 
 
 def mark_failed(tx: Tx, message_id: int, error: str) -> int:
@@ -54,3 +54,19 @@ def status_for_appointment(tx: Tx, appointment_id: int, kind: str) -> str | None
     row = tx.query_one("SELECT status FROM email_outbox WHERE appointment_id = ? AND kind = ? "
                        "ORDER BY message_id DESC LIMIT 1", (appointment_id, kind))
     return None if row is None else str(row["status"])
+
+
+def claim(tx: Tx, message_id: int, at: dt.datetime) -> bool:
+    """Take a pending message for sending; False if another desktop took it first."""
+    return tx.execute("UPDATE email_outbox SET status = 'sending', next_attempt_at = ? "
+                      "WHERE message_id = ? AND status = 'pending'", (at, message_id)) == 1
+
+
+def release_stale(tx: Tx, claimed_before: dt.datetime) -> int:
+    """Put back messages whose sender stopped while sending (claimed before ``claimed_before``)."""
+    return tx.execute("UPDATE email_outbox SET status = 'pending' WHERE status = 'sending' AND next_attempt_at < ?",
+                      (claimed_before,))
+
+
+def for_appointment(tx: Tx, appointment_id: int) -> list[dict[str, Any]]:
+    return tx.query(f"{_SELECT} WHERE appointment_id = ? ORDER BY message_id", (appointment_id,))

@@ -48,6 +48,7 @@ class AdminService(Service):
             if doctor["verification_status"] == "verified":
                 raise ConflictError("This doctor is already verified.")
             doctors.set_verification(tx, doctor_id, "verified", session.user_id, self.clock.utc_now(), None)
+            self.notifier.doctor_decision(tx, doctor_id, True, None)
             self.audit.record(tx, actor=session, action="admin.doctor.verify", subject=("doctor", doctor_id))
 
         self.run(unit)
@@ -65,6 +66,7 @@ class AdminService(Service):
                 raise ConflictError(f"Only a pending application can be rejected; this one is "
                                     f"{doctor['verification_status']}.")
             doctors.set_verification(tx, doctor_id, "rejected", session.user_id, self.clock.utc_now(), reason)
+            self.notifier.doctor_decision(tx, doctor_id, False, reason)
             self.audit.record(tx, actor=session, action="admin.doctor.reject", subject=("doctor", doctor_id))
 
         self.run(unit)

@@ -32,6 +32,9 @@ def to_appointment(row: dict[str, Any]) -> Appointment:
 
 
 class AppointmentService(Service):
+    def __init__(self, *args: Any, video: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.video = video  # VideoService: the Jitsi room is made inside the booking's transaction
     # -- slots -------------------------------------------------------------------------------------
     def open_slots(self, doctor_id: int, date: Any) -> list[str]:
         """The free "HH:MM" slots of a verified doctor on ``date``: inside the hours, not taken,
@@ -64,6 +67,9 @@ class AppointmentService(Service):
                 tx, patient_id=session.user_id, doctor_id=doctor_id, appointment_date=day,
                 appointment_day=day_name(day), appointment_time=at, mode=mode, reason=reason,
                 created_at=self.clock.utc_now(), idempotency_key=key)
+            row = appointments.get(tx, appointment_id)
+            self.video.create_at_booking(tx, row)
+            self.notifier.appointment_booked(tx, row)
             self.audit.record(tx, actor=session, action="appointment.book", subject=session.actor,
                               obj=("appointment", appointment_id))
             return to_appointment(appointments.get_detail(tx, appointment_id))
@@ -84,6 +90,7 @@ class AppointmentService(Service):
             self._require_booked_and_ahead(row, "cancelled")
             status = "cancelled_by_patient" if session.role == "patient" else "cancelled_by_doctor"
             appointments.set_status(tx, appointment_id, status, self.clock.utc_now())
+            self.notifier.appointment_cancelled(tx, appointments.get(tx, appointment_id), session.role)
             self.audit.record(tx, actor=session, action="appointment.cancel", subject=("patient", row["patient_id"]),
                               obj=("appointment", appointment_id))
             return to_appointment(appointments.get_detail(tx, appointment_id))
@@ -102,6 +109,8 @@ class AppointmentService(Service):
             doctor = self._bookable_doctor(tx, row["doctor_id"])
             self._check_on_grid(tx, doctor, day, at)
             appointments.move(tx, appointment_id, day, day_name(day), at, self.clock.utc_now())
+            self.video.follow_move(tx, appointment_id, day)
+            self.notifier.appointment_rescheduled(tx, appointments.get(tx, appointment_id))
             self.audit.record(tx, actor=session, action="appointment.reschedule",
                               subject=("patient", row["patient_id"]), obj=("appointment", appointment_id))
             return to_appointment(appointments.get_detail(tx, appointment_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from medlink.config import Settings
 from medlink.db import Database
@@ -26,7 +26,8 @@ class Refusal(PermissionDenied):
 
 class Service:
     def __init__(self, db: Database, settings: Settings, clock: Clock, audit: AuditService,
-                 sessions: SessionRegistry) -> None:
+                 sessions: SessionRegistry, notifier: Any = None) -> None:
+        self.notifier = notifier  # medlink.services.notifier.Notifier: mail written with the change
         self.db = db
         self.settings = settings
         self.clock = clock

@@ -160,6 +160,7 @@ class BillingService(Service):
                 "other_fees": b.other, "extra_charges": b.extra, "subtotal": b.subtotal, "gst_rate": b.gst_rate,
                 "gst_amount": b.gst, "total_amount": b.total, "additional_details": details,
                 "created_at": self.clock.utc_now()})
+            self.notifier.bill_issued(tx, bills.get(tx, bill_id))
             self.audit.record(tx, actor=session, action="billing.create", subject=("patient", appt["patient_id"]),
                               obj=("bill", bill_id))
             return bill_id

@@ -476,6 +476,10 @@ class PasswordChange:
         self.form.clear()
         self.done.configure(text="Your password was changed.")
 
+    def has_focus(self) -> bool:
+        focused = self.button.focus_get()
+        return focused is self.button or any(f.widget is focused for f in self.form.fields.values())
+
     def reset(self) -> None:
         self.form.clear()
         self.form.clear_errors()
