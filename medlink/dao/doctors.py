@@ -80,17 +80,18 @@ def count(tx: Tx, status: str | None = None) -> int:
     return int(tx.scalar("SELECT COUNT(*) AS n FROM doctor_info WHERE verification_status = ?", (status,)))
 
 
-SEARCH_ORDERS = {
-    "name": "d.name, d.doctor_id",
-    "fee": "fee_in_force, d.name, d.doctor_id",
-    "experience": "d.experience_years DESC, d.name, d.doctor_id",
-}
 # Money parameters are cast so that both sides compare (and sort) as numbers: SQLite binds a Decimal
 # as text, and an expression such as COALESCE has no column affinity to turn it back into a number.
 _MONEY = "CAST(? AS DECIMAL(10,2))"
 FEE_IN_FORCE = f"COALESCE(d.consultation_fee, {_MONEY})"
 SEARCH_COLUMNS = ("d.doctor_id", "d.name", "d.specialty", "d.hospital", "d.city", "d.experience_years",
                   "d.qualifications", "d.slot_minutes", "d.verification_status", "d.consultation_fee")
+_FEE_POSITION = len(SEARCH_COLUMNS) + 1  # fee_in_force follows SEARCH_COLUMNS; its alias carries a type hint
+SEARCH_ORDERS = {
+    "name": "d.name, d.doctor_id",
+    "fee": f"{_FEE_POSITION}, d.name, d.doctor_id",
+    "experience": "d.experience_years DESC, d.name, d.doctor_id",
+}
 
 
 def _like(term: str) -> str:
@@ -125,7 +126,7 @@ def search(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None,
     ``fee_in_force``: the consultation fee, or ``default_fee`` for a doctor who set none."""
     where, params = _search_where(terms, specialty, city, max_fee, default_fee)
     return tx.query(
-        f"SELECT {', '.join(SEARCH_COLUMNS)}, {FEE_IN_FORCE} AS fee_in_force "
+        f"SELECT {', '.join(SEARCH_COLUMNS)}, {FEE_IN_FORCE} AS 'fee_in_force [DECIMAL]' "
         f"FROM doctor_info d WHERE {where} ORDER BY {SEARCH_ORDERS[order]} LIMIT ? OFFSET ?",
         (default_fee, *params, limit, offset))
 
@@ -150,7 +151,7 @@ def summaries(tx: Tx, doctor_ids: list[int], default_fee: Any) -> list[dict[str,
     if not doctor_ids:
         return []
     marks = ", ".join("?" for _ in doctor_ids)
-    return tx.query(f"SELECT {', '.join(SEARCH_COLUMNS)}, {FEE_IN_FORCE} AS fee_in_force "
+    return tx.query(f"SELECT {', '.join(SEARCH_COLUMNS)}, {FEE_IN_FORCE} AS 'fee_in_force [DECIMAL]' "
                     f"FROM doctor_info d WHERE d.doctor_id IN ({marks})", (default_fee, *doctor_ids))
 
 

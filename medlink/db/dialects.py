@@ -81,7 +81,9 @@ def make_dialect(url: DatabaseURL, ssl_ca: str | None, connect_timeout: int) -> 
 # --- SQLite --------------------------------------------------------------------------------------
 
 def _register_sqlite_types() -> None:
-    sqlite3.register_adapter(Decimal, str)
+    # As a float, so that comparisons with money columns and expressions stay numeric (a text
+    # parameter would compare greater than any number); DECIMAL(10,2) values round-trip exactly.
+    sqlite3.register_adapter(Decimal, float)
     sqlite3.register_adapter(dt.date, lambda d: d.isoformat())
     sqlite3.register_adapter(dt.datetime, lambda d: d.isoformat(sep=" "))
     sqlite3.register_adapter(dt.time, lambda t: t.strftime("%H:%M:%S"))
@@ -113,13 +115,13 @@ class SQLiteDialect(Dialect):
         self._unique_indexes: dict[str, list[tuple[str, frozenset[str]]]] = {}
 
     def connect(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                    detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
                                    check_same_thread=False)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise ServiceUnavailable(f"Cannot open the database file {self.path}: {exc}. "
                                      "Check that the folder exists and is writable.") from exc
         conn.row_factory = _dict_row

@@ -16,6 +16,7 @@ from pathlib import Path
 from medlink.config import PROJECT_ROOT
 from medlink.dao import schema_migrations
 from medlink.db import Database
+from medlink.errors import ServiceUnavailable
 
 log = logging.getLogger("medlink.db")
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -56,17 +57,31 @@ def migrations(backend: str) -> list[Migration]:
     return found
 
 
+def _applied_versions(db: Database) -> set[int] | None:
+    """The versions recorded, or None if the record table does not exist yet. Reading first means
+    an account without DDL rights can run this on an up-to-date database."""
+    try:
+        with db.transaction() as tx:
+            return schema_migrations.applied_versions(tx)
+    except ServiceUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the drivers differ; only "no such table" is expected
+        if "schema_migrations" in str(exc) or "no such table" in str(exc).lower():
+            return None
+        raise
+
+
 def apply_migrations(db: Database) -> list[int]:
     """Apply what is missing; returns the versions applied now (empty the second time)."""
     db.dialect.ensure_database()
     every = migrations(db.backend)
-    bootstrap = [m for m in every if m.version == 0]
-    with db.transaction() as tx:
-        for migration in bootstrap:
-            for statement in migration.statements():
-                tx.execute(statement)
-    with db.transaction() as tx:
-        done = schema_migrations.applied_versions(tx)
+    done = _applied_versions(db)
+    if done is None:  # a new database: create the record table first
+        with db.transaction() as tx:
+            for migration in (m for m in every if m.version == 0):
+                for statement in migration.statements():
+                    tx.execute(statement)
+        done = set()
     applied = []
     for migration in every:
         if migration.version == 0 or migration.version in done:
