@@ -76,9 +76,11 @@ class AppointmentService(Service):
 
         try:
             return self._write(unit)
-        except IntegrityViolation as exc:
-            if exc.constraint == "uq_appointment_idempotency":  # the same request arrived twice at once
-                return self.run(unit)
+        except (IntegrityViolation, ConflictError) as exc:
+            # The same request arrived twice at once: the twin's row may trip the live-slot index
+            # before the key's (MariaDB checks them in order), so with a key look again for it.
+            if key and (isinstance(exc, ConflictError) or exc.constraint == "uq_appointment_idempotency"):
+                return self._write(unit)
             raise
 
     def cancel(self, session: Session, appointment_id: int) -> Appointment:

@@ -10,7 +10,7 @@ from typing import Any
 from medlink.errors import ValidationError
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")  # ASCII digits only
 SEARCH_DAYS = 14  # how far ahead "next open slot" looks
 
 
