@@ -3,9 +3,12 @@ with the doctors the patient chooses, checked against their SHA-256 when opened.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,8 @@ class RecordService(Service):
         """Store a PDF, JPEG or PNG from ``path`` in the patient's records, encrypted; share it with
         ``share_with`` (ids of doctors the patient has appointments with)."""
         session = self.authorize(session, PATIENT, "record.upload")
+        if not isinstance(path, (str, os.PathLike)):  # None or () from a cancelled file dialog
+            raise ValidationError("Choose a file to upload.", "path")
         source = Path(path)
         if not source.is_file():
             raise ValidationError("Choose a file to upload.", "path")
@@ -85,18 +90,18 @@ class RecordService(Service):
     def list(self, session: Session, patient_id: int | None = None) -> list[RecordMeta]:
         """A patient's own documents and receipts; or, for a doctor, what ``patient_id`` shared
         with them (only a patient who has appointments with the doctor)."""
-        session = self.authorize(session, PEOPLE, "record.list",
-                                 subject=("patient", patient_id) if patient_id is not None else None)
+        named = ("patient", patient_id) if isinstance(patient_id, int) else None  # never audit a non-id
+        session = self.authorize(session, PEOPLE, "record.list", subject=named)
 
         def unit(tx: Tx) -> list[dict]:
             if session.role == "patient":
                 if patient_id not in (None, session.user_id):
-                    raise self.refuse(session, "record.list", subject=("patient", patient_id))
+                    raise self.refuse(session, "record.list", subject=named)
                 rows, subject = medical_records.for_patient(tx, session.user_id), session.actor
             else:
                 if not isinstance(patient_id, int) or not appointments.has_relationship(tx, session.user_id,
                                                                                         patient_id):
-                    raise self.refuse(session, "record.list", subject=("patient", patient_id))
+                    raise self.refuse(session, "record.list", subject=named)
                 rows, subject = medical_records.shared_with_doctor(tx, session.user_id, patient_id), (
                     "patient", patient_id)
             shares = medical_records.shares_for_records(tx, [r["record_id"] for r in rows])
@@ -113,14 +118,19 @@ class RecordService(Service):
 
         def unit(tx: Tx) -> tuple[dict, bytes]:
             meta = self._readable(tx, session, record_id, "record.open")
-            self.audit.record(tx, actor=session, action="record.open", subject=("patient", meta["patient_id"]),
-                              obj=("record", record_id))
             return meta, medical_records.get_content(tx, record_id)
 
         meta, sealed = self.run(unit)
-        data = self._cipher_factory().open(sealed, meta["patient_id"])
-        if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-            raise TamperedRecord("This record's stored copy does not match its checksum; it cannot be opened.")
+        audit = dict(actor=session, action="record.open", subject=("patient", meta["patient_id"]),
+                     obj=("record", record_id))
+        try:
+            data = self._cipher_factory().open(sealed, meta["patient_id"])
+            if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+                raise TamperedRecord("This record's stored copy does not match its checksum; it cannot be opened.")
+        except TamperedRecord:
+            self.audit.record_now(**audit, outcome="tampered")
+            raise
+        self.audit.record_now(**audit)
         return self._private_copy(data, meta["content_type"])
 
     def share(self, session: Session, record_id: int, doctor_ids: Any) -> RecordMeta:
@@ -129,7 +139,9 @@ class RecordService(Service):
         wanted = self._doctor_ids(doctor_ids)
 
         def unit(tx: Tx) -> None:
-            self._owned(tx, session, record_id, "record.share")
+            meta = self._owned(tx, session, record_id, "record.share")
+            if meta["kind"] == "receipt" and meta["uploaded_by"] not in wanted:
+                raise ValidationError("A receipt stays shared with the doctor who issued it.", "share_with")
             self._check_my_doctors(tx, session, wanted)
             medical_records.set_shares(tx, record_id, wanted, self.clock.utc_now())
             self.audit.record(tx, actor=session, action="record.share", subject=session.actor,
@@ -176,6 +188,8 @@ class RecordService(Service):
     def _doctor_ids(value: Any) -> set[int]:
         if value is None:
             return set()
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise ValidationError("Choose doctors from the list.", "share_with")
         try:
             ids = {int(x) for x in value if not isinstance(x, bool)}
         except (TypeError, ValueError):
@@ -211,6 +225,21 @@ class RecordService(Service):
             row = medical_records.get_meta(tx, record_id)
             shares = medical_records.shares_for_records(tx, [record_id])
         return from_row(RecordMeta, row, shared_with=tuple((s["doctor_id"], s["name"]) for s in shares))
+
+    def purge_opened(self, older_than: dt.timedelta = dt.timedelta(0)) -> int:
+        """Delete decrypted copies left in the records folder (at log-off and at start-up), so no
+        plaintext stays on disk longer than it is being read; returns how many were removed."""
+        folder = self.settings.records_dir / "opened"
+        if not folder.is_dir():
+            return 0
+        limit = time.time() - older_than.total_seconds()
+        removed = 0
+        for path in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.stat().st_mtime <= limit:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def _private_copy(self, data: bytes, content_type: str) -> Path:
         folder = self.settings.records_dir / "opened"
