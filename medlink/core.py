@@ -9,6 +9,7 @@ from medlink.services.appointments import AppointmentService
 from medlink.services.audit import AuditService
 from medlink.services.auth import AuthService
 from medlink.services.billing import BillingService
+from medlink.services.chatbot import ChatbotService
 from medlink.services.clock import Clock
 from medlink.services.crypto import RecordCipher, load_key
 from medlink.services.doctors import DoctorService
@@ -47,6 +48,8 @@ class MedLink:
         self.billing = BillingService(*common, cipher=self.cipher)
         self.records = RecordService(*common, cipher=self.cipher)
         self.mailer = MailService(*common)
+        self.chatbot = ChatbotService(*common, doctors=self.doctors, billing=self.billing,
+                                      appointments=self.appointments, video=self.video)
 
     def cipher(self) -> RecordCipher:
         """The records cipher, its key loaded (or created) on first use."""
