@@ -189,8 +189,8 @@ def test_app_account_extends_the_audit_chain_through_the_dao(account: AppAccount
 
 
 def test_schema_migrations_is_read_only(app: Any) -> None:
-    app.execute("SELECT version FROM schema_migrations")
-    assert app.fetchall() == [(1,)]
+    app.execute("SELECT version FROM schema_migrations ORDER BY version")
+    assert app.fetchall() == [(1,), (2,)]
     assert _refused(app, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'x', NOW())") == DENIED
     assert _refused(app, "UPDATE schema_migrations SET name = 'x'") == DENIED
     assert _refused(app, "DELETE FROM schema_migrations") == DENIED

@@ -74,9 +74,10 @@ class AdminService(Service):
     def audit_trail(self, session: Session, limit: int = 200, offset: int = 0) -> list[dict]:
         """The newest audit rows, for the administrator's Audit screen."""
         session = self.authorize(session, ADMIN, "admin.audit.view")
+        limit, offset = v.page(limit, offset, most=1000)
 
         def unit(tx: Tx) -> list[dict]:
-            rows = audit_log.recent(tx, max(1, min(limit, 1000)), max(0, offset))
+            rows = audit_log.recent(tx, limit, offset)
             self.audit.record(tx, actor=session, action="admin.audit.view")
             return rows
 

@@ -167,7 +167,7 @@ class AppointmentService(Service):
             return self.schedule(session, limit=limit, offset=offset,
                                  start=self.clock.today() if upcoming else None,
                                  end=self.clock.today() - dt.timedelta(days=1) if upcoming is False else None)
-        limit, offset = _page(limit, offset)
+        limit, offset = v.page(limit, offset)
         now = self.clock.local_now()
 
         def unit(tx: Tx) -> list[Appointment]:
@@ -191,7 +191,7 @@ class AppointmentService(Service):
         last = v.parse_date(end, "end") if end is not None else None
         if status is not None and status not in appointments.STATUSES:
             raise ValidationError("Unknown status.", "status")
-        limit, offset = _page(limit, offset)
+        limit, offset = v.page(limit, offset)
 
         def unit(tx: Tx) -> list[Appointment]:
             rows = appointments.for_doctor(tx, session.user_id, first, last, status, limit, offset)
@@ -253,6 +253,3 @@ class AppointmentService(Service):
                 raise ConflictError(_TAKEN[exc.constraint], "time") from None
             raise
 
-
-def _page(limit: Any, offset: Any) -> tuple[int, int]:
-    return max(1, min(int(limit), 500)), max(0, int(offset))

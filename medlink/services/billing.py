@@ -6,7 +6,6 @@ rounded half-up to 0.01 once; total = subtotal + GST + other fees + extra charge
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -31,6 +30,7 @@ CENT = Decimal("0.01")
 DOCTOR, PEOPLE = ("doctor",), ("patient", "doctor")
 FEE_NAMES = ("consultation", "lab_test", "medication", "other")
 BILLABLE = ("booked", "completed")
+COUNTER_KEYS = ("PRIMARY", "sqlite_autoindex_receipt_counters_1")  # receipt_counters' key on each backend
 
 
 def compute(*, consultation: Any, lab_test: Any, medication: Any, other: Any, extra_charges: Any = 0,
@@ -117,8 +117,17 @@ class BillingService(Service):
     def preview(self, session: Session, appointment_id: int, extra_charges: Any = 0) -> Breakdown:
         """What ``create_bill`` would charge, for the doctor to check before saving."""
         session = self.authorize(session, DOCTOR, "billing.preview", obj=("appointment", appointment_id))
-        with self.db.transaction() as tx:
-            doctor = doctors.get(tx, session.user_id)
+
+        def unit(tx: Tx) -> dict:
+            appt = appointments.get(tx, appointment_id) if isinstance(appointment_id, int) else None
+            if appt is None:
+                raise NotFound("No such appointment.")
+            if appt["doctor_id"] != session.user_id:
+                raise self.refuse(session, "billing.preview", subject=("patient", appt["patient_id"]),
+                                  obj=("appointment", appointment_id))
+            return doctors.get(tx, session.user_id)
+
+        doctor = self.run(unit)
         fees = self._fees_of(doctor)
         return self.compute(consultation=fees.consultation, lab_test=fees.lab_test, medication=fees.medication,
                             other=fees.other, extra_charges=extra_charges)
@@ -133,7 +142,6 @@ class BillingService(Service):
         details = v.text(additional_details, "additional_details", "Additional details", required=False,
                          max_length=1000, multiline=True)
         year = financial_year(self.clock.local_now().date())
-        self._ensure_counter(year)
 
         def unit(tx: Tx) -> int:
             appt = appointments.get(tx, appointment_id, for_update=True) if isinstance(appointment_id, int) else None
@@ -152,6 +160,7 @@ class BillingService(Service):
             fees = self._fees_of(doctor)
             b = self.compute(consultation=fees.consultation, lab_test=fees.lab_test, medication=fees.medication,
                              other=fees.other, extra_charges=extra)
+            bills.ensure_counter(tx, year)
             sequence = bills.next_receipt_sequence(tx, year)
             bill_id = bills.insert(tx, {
                 "receipt_number": f"ML/{year}/{sequence:06d}", "financial_year": year, "receipt_sequence": sequence,
@@ -165,19 +174,28 @@ class BillingService(Service):
                               obj=("bill", bill_id))
             return bill_id
 
+        for attempt in (1, 2):
+            try:
+                bill_id = self.run(unit)
+                break
+            except IntegrityViolation as exc:
+                if exc.constraint == "uq_bill_appointment":
+                    raise ConflictError("This appointment has already been billed.") from None
+                if attempt == 2 or exc.constraint not in COUNTER_KEYS:
+                    raise  # else: another desktop opened the year's counter at the same moment; go again
         try:
-            bill_id = self.run(unit)
-        except IntegrityViolation as exc:
-            if exc.constraint == "uq_bill_appointment":
-                raise ConflictError("This appointment has already been billed.") from None
-            raise
-        path = self._save_receipt(bill_id)
-        return self._bill(bill_id, path)
+            path, rows = self._save_receipt(bill_id)
+        except OSError:
+            # The bill is saved; its receipt is rebuilt when opened (receipt_path).
+            log.exception("receipt file of bill %s could not be written", bill_id)
+            path, rows = None, self._rows(bill_id)
+        return from_row(Bill, rows["bill"], patient_name=rows["patient"]["name"], doctor_name=rows["doctor"]["name"],
+                        receipt_path=str(path) if path else None)
 
     def bills(self, session: Session, limit: int = 100, offset: int = 0) -> list[Bill]:
         """The caller's own bills: a patient's bills, or those a doctor issued; newest first."""
         session = self.authorize(session, PEOPLE, "billing.list")
-        limit, offset = max(1, min(int(limit), 500)), max(0, int(offset))
+        limit, offset = v.page(limit, offset)
 
         def unit(tx: Tx) -> list[dict]:
             rows = bills.with_names(tx, session.role, (session.user_id,), limit, offset)
@@ -203,33 +221,40 @@ class BillingService(Service):
                               obj=("bill", bill_id))
 
         self.run(unit)
-        return self._save_receipt(bill_id)
+        return self._save_receipt(bill_id)[0]
 
     # -- receipts ----------------------------------------------------------------------------------
     def receipt_pdf(self, bill_id: int) -> bytes:
         """Render a bill's receipt from the database rows alone."""
+        return self._render(self._rows(bill_id))
+
+    def _rows(self, bill_id: int) -> dict[str, Any]:
+        """The bill and everything its receipt names, read in one transaction."""
         with self.db.transaction() as tx:
             bill = bills.get(tx, bill_id)
             if bill is None:
                 raise NotFound("No such bill.")
-            patient = patients.get(tx, bill["patient_id"])
-            doctor = doctors.get(tx, bill["doctor_id"])
-            appt = appointments.get(tx, bill["appointment_id"])
-        offset = self.clock.local_now() - self.clock.utc_now()
-        return render_receipt(ReceiptData(self.settings.clinic_name, self.settings.clinic_address, bill, patient,
-                                          doctor, appt, issued_local=bill["created_at"] + offset))
+            return {"bill": bill, "patient": patients.get(tx, bill["patient_id"]),
+                    "doctor": doctors.get(tx, bill["doctor_id"]), "appointment": appointments.get(
+                        tx, bill["appointment_id"]), "attached": medical_records.receipt_for_bill(tx, bill_id)}
 
-    def _save_receipt(self, bill_id: int) -> Path:
+    def _render(self, rows: dict[str, Any]) -> bytes:
+        offset = self.clock.local_now() - self.clock.utc_now()
+        return render_receipt(ReceiptData(self.settings.clinic_name, self.settings.clinic_address, rows["bill"],
+                                          rows["patient"], rows["doctor"], rows["appointment"],
+                                          issued_local=rows["bill"]["created_at"] + offset))
+
+    def _save_receipt(self, bill_id: int) -> tuple[Path, dict[str, Any]]:
         """Write the receipt file if it is not there yet (never overwriting one), and attach it to
-        the patient's records once."""
-        with self.db.transaction() as tx:
-            bill = bills.get(tx, bill_id)
+        the patient's records once. Returns the path and the rows it was drawn from."""
+        rows = self._rows(bill_id)
+        bill = rows["bill"]
         folder = self.settings.records_dir / "receipts"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / receipt_file_name(bill)
         pdf = None
         if not path.exists():
-            pdf = self.receipt_pdf(bill_id)
+            pdf = self._render(rows)
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:
@@ -237,14 +262,11 @@ class BillingService(Service):
             else:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(pdf)
-        self._attach(bill, pdf)
-        return path
+        if rows["attached"] is None:
+            self._attach(bill, pdf if pdf is not None else self._render(rows))
+        return path, rows
 
-    def _attach(self, bill: dict[str, Any], pdf: bytes | None) -> None:
-        with self.db.transaction() as tx:
-            if medical_records.receipt_for_bill(tx, bill["bill_id"]) is not None:
-                return
-        pdf = pdf if pdf is not None else self.receipt_pdf(bill["bill_id"])
+    def _attach(self, bill: dict[str, Any], pdf: bytes) -> None:
         sealed = self.cipher.seal(pdf, bill["patient_id"])
 
         def unit(tx: Tx) -> None:
@@ -257,16 +279,11 @@ class BillingService(Service):
                 upload_date=self.clock.utc_now(), kind="receipt", bill_id=bill["bill_id"])
             medical_records.set_shares(tx, record_id, {bill["doctor_id"]}, self.clock.utc_now())
 
-        self.run(unit)
-
-    def _ensure_counter(self, year: str) -> None:
-        with contextlib.suppress(IntegrityViolation):  # another desktop created it at the same moment
-            self.run(lambda tx: bills.ensure_counter(tx, year))
-
-    def _bill(self, bill_id: int, path: Path | None) -> Bill:
-        with self.db.transaction() as tx:
-            row = bills.with_names(tx, "bill", (bill_id,), 1, 0)[0]
-        return from_row(Bill, row, receipt_path=str(path) if path else None)
+        try:
+            self.run(unit)
+        except IntegrityViolation as exc:
+            if exc.constraint != "uq_record_bill":  # attached a moment ago by another request: done
+                raise
 
 
 def validate_fee_form(values: dict[str, Any]) -> dict[str, Decimal]:

@@ -183,8 +183,7 @@ class DoctorService(Service):
         fee_cap = None if max_fee in (None, "") else v.money(max_fee, "max_fee", "Highest fee")
         if order not in ORDERS:
             raise ValidationError(f"Sort by one of: {', '.join(ORDERS)}.", "order")
-        limit = max(1, min(int(limit), 200))
-        offset = max(0, int(offset))
+        limit, offset = v.page(limit, offset, most=200)
         default_fee = self.settings.default_consultation_fee
         query = dict(terms=terms, specialty=specialty, city=city, max_fee=fee_cap, default_fee=default_fee)
         now = self.clock.local_now()

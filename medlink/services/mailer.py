@@ -206,7 +206,9 @@ class SmtpTransport:
                 smtp.login(self.user, self.password or "")
             return smtp
         except smtplib.SMTPResponseException as exc:
-            raise _classify(exc) from None
+            # A refused greeting or login (e.g. 535) is the server's or the settings' fault, not this
+            # message's: retry later, and the rest of the batch waits, instead of failing every message.
+            raise ServerUnreachable(f"the mail server refused the session: {_classify(exc)}") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise ServerUnreachable(f"cannot reach the mail server: {type(exc).__name__}: {exc}") from None
 
@@ -217,7 +219,9 @@ class SmtpTransport:
             refused = self._smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
-            error = f"recipient refused: {codes}"
+            error = "recipient refused: " + "; ".join(  # the server's words too: why it refused
+                f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                for code, text in exc.recipients.values())
             raise (PermanentFailure(error) if all(c >= 500 for c in codes) else TemporaryFailure(error)) from None
         except smtplib.SMTPResponseException as exc:
             raise _classify(exc) from None

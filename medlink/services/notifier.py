@@ -60,7 +60,8 @@ class Notifier:
                          "This is a reminder of your appointment in the next 24 hours.", None)
 
     def video_link_changed(self, tx: Tx, appt: dict[str, Any], link: str) -> None:
-        key = f"appointment:{appt['appointment_id']}:video:{link}"[:190]
+        # One message per change (A -> B -> A is mailed three times), so the key holds the time of the change.
+        key = f"appointment:{appt['appointment_id']}:video:{self.clock.utc_now():%Y%m%d%H%M%S%f}:{link}"[:190]
         self._to_patient(tx, appt, "video_link", key, "Your video consultation link",
                          "The link for your online consultation is ready.", None)
         self._to_doctor(tx, appt, "doctor_video_link", key[:180] + ":doctor", "Video consultation link",

@@ -19,6 +19,7 @@ from medlink.models import PatientOfDoctor, RecordMeta, from_row
 from medlink.services.base import Service
 from medlink.services.crypto import TamperedRecord
 from medlink.services.session import Session
+from medlink.services.validation import page
 
 PATIENT, DOCTOR, PEOPLE = ("patient",), ("doctor",), ("patient", "doctor")
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -174,9 +175,10 @@ class RecordService(Service):
     def my_patients(self, session: Session, limit: int = 200, offset: int = 0) -> list[PatientOfDoctor]:
         """The doctor's patients: everyone who has had an appointment with them."""
         session = self.authorize(session, DOCTOR, "record.patients")
+        limit, offset = page(limit, offset)
 
         def unit(tx: Tx) -> list[dict]:
-            rows = appointments.patients_of_doctor(tx, session.user_id, max(1, min(limit, 500)), max(0, offset))
+            rows = appointments.patients_of_doctor(tx, session.user_id, limit, offset)
             self.audit.record(tx, actor=session, action="record.patients", subject=session.actor,
                               detail=f"{len(rows)} rows")
             return rows

@@ -19,6 +19,7 @@ _EMAIL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _INDIAN_MOBILE = re.compile(r"^(?:\+91|0091|91|0)?([6-9]\d{9})$")
 _INTERNATIONAL = re.compile(r"^\+([1-9]\d{6,14})$")
+_AMOUNT = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,6})?")  # plain ASCII digits; no exponent, no "1_000"
 _REGISTRATION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\- ]{2,49}$")
 
 
@@ -134,6 +135,8 @@ def money(value: Any, field: str, label: str) -> Decimal:
     """A non-negative amount in rupees with at most two decimals."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(f"{label}: enter an amount such as 500 or 499.50.", field)
+    if isinstance(value, str) and not _AMOUNT.fullmatch(value.strip()):
+        raise ValidationError(f"{label}: enter an amount such as 500 or 499.50.", field)
     try:
         amount = Decimal(value.strip() if isinstance(value, str) else str(value))
     except (InvalidOperation, ValueError):
@@ -146,4 +149,16 @@ def money(value: Any, field: str, label: str) -> Decimal:
         raise ValidationError(f"{label} is too large.", field)
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(f"{label}: use at most two decimals (paise).", field)
-    return amount.quantize(Decimal("0.01"))
+    return abs(amount).quantize(Decimal("0.01"))  # abs: "-0" is zero, never "Rs. -0.00" on a receipt
+
+
+def page(limit: Any, offset: Any, most: int = 500) -> tuple[int, int]:
+    """A list page: ``limit`` rows (1 to ``most``) from ``offset`` (0 or more); whole numbers only,
+    out-of-range values are brought into range."""
+    def number(value: Any, field: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or (
+                isinstance(value, str) and not re.fullmatch(r"-?[0-9]{1,9}", value.strip())):
+            raise ValidationError("Page numbers must be whole numbers.", field)
+        return int(value)
+
+    return max(1, min(number(limit, "limit"), most)), max(0, number(offset, "offset"))

@@ -88,7 +88,7 @@ class VideoService(Service):
         if link is None and self.provider == "jitsi":
             link, code, provider = *jitsi_room(), "jitsi"
         else:
-            provider = "google-meet" if link is not None and is_meet_link(link) else "manual"
+            provider = "google-meet" if isinstance(link, str) and is_meet_link(link) else "manual"
             link, code = check_link(link, provider)
 
         def unit(tx: Tx) -> dict:

@@ -1,0 +1,150 @@
+"""MedLink's benchmarks (``make bench``, i.e. ``python -m bench``); never part of ``make test``.
+
+Each benchmark is a module of this package with a ``run(env: BenchEnv) -> dict[str, float]`` function
+(and, optionally, ``TARGETS``: metric name -> (">=" or "<=", number)). ``python -m bench`` finds the
+modules, runs them (all, or those named on the command line), merges their metrics into
+``bench/results.json`` (metric name -> number; keys written by other runs or other benchmarks are
+kept) and prints a table. A later benchmark is one new module here; nothing else changes.
+
+Databases are throw-away: a SQLite file in a temporary folder, and a MariaDB/MySQL database with a
+random name, dropped afterwards, when the server at ``MEDLINK_BENCH_MYSQL_URL`` (default
+``MEDLINK_TEST_MYSQL_URL``, then ``mysql://root@127.0.0.1:3306/``) is reachable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import pkgutil
+import secrets
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESULTS = PACKAGE_DIR / "results.json"
+BACKENDS = ("sqlite", "mysql")
+
+
+def mysql_server_url() -> str:
+    return (os.environ.get("MEDLINK_BENCH_MYSQL_URL") or os.environ.get("MEDLINK_TEST_MYSQL_URL")
+            or "mysql://root@127.0.0.1:3306/")
+
+
+def _mysql_admin(timeout: int = 3) -> Any:  # a mysql.connector connection
+    import mysql.connector
+
+    parts = urlsplit(mysql_server_url())
+    return mysql.connector.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 3306,
+                                   user=parts.username or "root", password=parts.password or "",
+                                   autocommit=True, connection_timeout=timeout)
+
+
+def mysql_reachable() -> bool:
+    try:
+        _mysql_admin().close()
+    except Exception:  # noqa: BLE001 - any failure means: no MariaDB for this run
+        return False
+    return True
+
+
+@dataclass
+class BenchEnv:
+    """What a benchmark gets: the backends to measure, its options, and throw-away databases."""
+
+    backends: list[str]
+    options: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def option(self, name: str, default: Any) -> Any:
+        value = self.options.get(name)
+        return default if value is None else value
+
+    @contextlib.contextmanager
+    def database(self, backend: str, **settings_overrides: Any) -> Iterator[tuple[Any, Path]]:
+        """``(Settings, folder)`` for an empty database of ``backend``, removed afterwards."""
+        from medlink.config import Settings
+
+        with tempfile.TemporaryDirectory(prefix=f"medlink-bench-{backend}-") as tmp:
+            folder = Path(tmp)
+            mysql_name = None
+            if backend == "sqlite":
+                url = f"sqlite:///{folder / 'bench.db'}"
+            elif backend == "mysql":
+                mysql_name = "medlink_bench_" + secrets.token_hex(6)
+                parts = urlsplit(mysql_server_url())
+                url = f"{parts.scheme}://{parts.netloc}/{mysql_name}"
+            else:
+                raise ValueError(f"unknown backend {backend!r}")
+            try:
+                values: dict[str, Any] = dict(db_url=url, data_dir=folder / "data", records_dir=folder / "records",
+                                              outbox_dir=folder / "outbox")
+                values.update(settings_overrides)
+                yield Settings.load(env_file=folder / "no.env", **values), folder
+            finally:
+                if mysql_name:
+                    conn = _mysql_admin()
+                    try:
+                        cursor = conn.cursor()
+                        cursor.execute(f"DROP DATABASE IF EXISTS `{mysql_name}`")
+                        cursor.close()
+                    finally:
+                        conn.close()
+
+
+def benchmark_modules(names: list[str] | None = None) -> list[ModuleType]:
+    """The benchmark modules of this package (those with a ``run``), in name order."""
+    found = sorted(info.name for info in pkgutil.iter_modules([str(PACKAGE_DIR)])
+                   if not info.name.startswith("_"))
+    if names:
+        unknown = sorted(set(names) - set(found))
+        if unknown:
+            raise SystemExit(f"no such benchmark: {', '.join(unknown)} (have: {', '.join(found)})")
+        found = [n for n in found if n in names]
+    modules = [importlib.import_module(f"{__name__}.{n}") for n in found]
+    return [m for m in modules if callable(getattr(m, "run", None))]
+
+
+def merge_results(metrics: dict[str, float], path: Path = RESULTS) -> dict[str, float]:
+    """Write ``metrics`` into the results file, keeping every other key already there."""
+    current: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            current = loaded if isinstance(loaded, dict) else {}
+        except json.JSONDecodeError:
+            current = {}
+    current.update(metrics)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(dict(sorted(current.items())), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return current
+
+
+def meets(value: float, target: tuple[str, float] | None) -> str:
+    if target is None:
+        return ""
+    op, bound = target
+    ok = value >= bound if op == ">=" else value <= bound
+    return "ok" if ok else "MISSED"
+
+
+def table(rows: list[tuple[str, float, tuple[str, float] | None]]) -> str:
+    """A plain-text table: metric, value, target, status."""
+    lines = [("metric", "value", "target", ""), *((name, f"{value:,.1f}", f"{t[0]} {t[1]:g}" if t else "",
+                                                  meets(value, t)) for name, value, t in rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join((cell.rjust(widths[i]) if i in (1,) else cell.ljust(widths[i]))
+                             for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+

@@ -1,0 +1,67 @@
+"""``python -m bench [name ...]``: run MedLink's benchmarks and merge their metrics into
+bench/results.json (see bench/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import BACKENDS, RESULTS, BenchEnv, benchmark_modules, merge_results, mysql_reachable, table  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (module names in bench/); default all")
+    parser.add_argument("--backend", action="append", choices=BACKENDS,
+                        help="measure this backend only (repeatable); default sqlite, and mysql when reachable")
+    parser.add_argument("--receipts", type=int, help="receipts issued per backend (receipts benchmark)")
+    parser.add_argument("--renders", type=int, help="PDF drawings (receipts benchmark)")
+    parser.add_argument("--batches", type=int, help="timed batches per measurement; the best is reported")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile report of the timed work")
+    parser.add_argument("--no-write", action="store_true", help=f"do not update {RESULTS.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+
+    # The developer's own MEDLINK_* settings must not change what is measured.
+    for key in [k for k in os.environ if k.startswith("MEDLINK_") and not k.startswith(("MEDLINK_TEST_",
+                                                                                         "MEDLINK_BENCH_"))]:
+        del os.environ[key]
+
+    backends = list(dict.fromkeys(args.backend or BACKENDS))
+    notes = []
+    if "mysql" in backends and not mysql_reachable():
+        backends.remove("mysql")
+        notes.append("MariaDB/MySQL not reachable: measured on SQLite only")
+    options = {"receipts": args.receipts, "renders": args.renders, "batches": args.batches, "profile": args.profile}
+    env = BenchEnv(backends=backends, options=options, notes=notes)
+    modules = benchmark_modules(args.names)
+    print(f"MedLink benchmarks on {platform.node()} ({platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}); backends: {', '.join(backends)}")
+    metrics: dict[str, float] = {}
+    targets: dict[str, tuple[str, float]] = {}
+    for module in modules:
+        name = module.__name__.rsplit(".", 1)[-1]
+        started = time.perf_counter()
+        print(f"running {name} ...", flush=True)
+        metrics.update(module.run(env))
+        targets.update(getattr(module, "TARGETS", {}))
+        print(f"  {name} took {time.perf_counter() - started:.1f} s", flush=True)
+    print()
+    print(table([(k, v, targets.get(k)) for k, v in sorted(metrics.items())]))
+    for note in env.notes:
+        print(f"note: {note}")
+    if not args.no_write:
+        merge_results(metrics)
+        print(f"\nmerged {len(metrics)} metrics into {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
