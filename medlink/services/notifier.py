@@ -39,7 +39,9 @@ class Notifier:
                         "New appointment booked", "A patient booked an appointment with you.")
 
     def appointment_rescheduled(self, tx: Tx, appt: dict[str, Any]) -> None:
-        key = f"appointment:{appt['appointment_id']}:moved:{appt['updated_at']:%Y%m%d%H%M%S%f}"
+        # The n-th confirmation of this appointment: the booking's row lock orders concurrent moves,
+        # so two moves in one second still get two messages and rising SEQUENCE numbers.
+        key = f"appointment:{appt['appointment_id']}:moved:{self._revision(tx, appt)}"
         self._to_patient(tx, appt, CONFIRMATION, key, "Your appointment has moved",
                          "Your appointment has been moved to a new time.", "REQUEST")
         self._to_doctor(tx, appt, "doctor_rescheduled", key + ":doctor", "Appointment moved",
@@ -134,13 +136,18 @@ class Notifier:
         start = dt.datetime.combine(appt["appointment_date"], appt["appointment_time"])
         call = video_calls.by_appointment(tx, appt["appointment_id"]) if appt["mode"] == "online" else None
         location = call["meeting_link"] if call else (doctor.get("hospital_address") or doctor["hospital"])
-        sequence = max(0, int((appt["updated_at"] - appt["created_at"]).total_seconds()))
+        sequence = self._revision(tx, appt)
         return invitation(
             uid=appointment_uid(appt["appointment_id"], appt["created_at"]), sequence=sequence, method=method,
             start=start, minutes=int(doctor["slot_minutes"]), summary=f"Appointment with {doctor['name']}",
             location=location, description=f"{doctor['specialty']}, {doctor['hospital']}. Booked through MedLink.",
             organizer=parseaddr(self.settings.mail_from)[1] or "no-reply@localhost", attendee=patient["email"],
             stamp=self.clock.utc_now())
+
+    @staticmethod
+    def _revision(tx: Tx, appt: dict[str, Any]) -> int:
+        """How many confirmations this appointment has had: 0 at booking, then 1, 2 ... per move."""
+        return sum(1 for m in email_outbox.for_appointment(tx, appt["appointment_id"]) if m["kind"] == CONFIRMATION)
 
     def _queue(self, tx: Tx, key: str, kind: str, recipient: str, subject: str, lines: list[str], ics: str | None,
                appointment_id: int | None) -> None:
