@@ -219,6 +219,21 @@ def test_a_move_keeps_the_uid_with_a_higher_sequence_and_a_cancel_cancels_it(cli
     assert doctor_subjects.count("Appointment cancelled") == 1
 
 
+def test_two_moves_in_the_same_second_are_both_told_with_rising_sequences(clinic: Clinic, smtp: SmtpServer) -> None:
+    _, doctor_id = clinic.doctor(**DOCTOR)
+    patient, _ = clinic.patient()
+    appointment_id = book(clinic, patient, doctor_id, NEXT_MONDAY, "10:00")
+    clinic.ml.appointments.reschedule(patient, appointment_id, date=WEDNESDAY, time="11:15")  # the clock stands
+    clinic.ml.appointments.reschedule(patient, appointment_id, date=WEDNESDAY, time="11:30")  # still: same second
+    clinic.ml.mailer.send_due()
+    moved = by_subject(smtp.messages, "Your appointment has moved")
+    assert len(moved) == 2
+    sequences = sorted(int(invitation_of(m)[0]["SEQUENCE"]) for m in moved)
+    assert sequences == [1, 2]
+    latest = max(moved, key=lambda m: int(invitation_of(m)[0]["SEQUENCE"]))
+    assert invitation_of(latest)[0]["DTSTART"] == "20261202T113000"
+
+
 def test_the_doctor_hears_of_a_patients_cancellation(clinic: Clinic, smtp: SmtpServer) -> None:
     _, doctor_id = clinic.doctor(**DOCTOR)
     patient, _ = clinic.patient(name="Ravi Kumar")
