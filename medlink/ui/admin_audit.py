@@ -11,16 +11,16 @@ from typing import Any
 from medlink.services.audit import AuditCheck
 from medlink.ui import theme
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import Column, DataTable, Row, ensure_styles
+from medlink.ui.widgets import Column, DataTable, Row, autowrap, ensure_styles
 
 ROWS_SHOWN = 200
 COLUMNS = (
-    Column("time", "Time", 150),
-    Column("actor", "Who", 110),
-    Column("action", "Action", 190),
-    Column("subject", "Whose data", 110),
+    Column("time", "Time", 168, stretch=False),  # the others share the rest in these proportions
+    Column("actor", "Who", 100),
+    Column("action", "Action", 165),
+    Column("subject", "Whose data", 115),
     Column("outcome", "Outcome", 80),
-    Column("detail", "Detail", 150),
+    Column("detail", "Detail", 100),
 )
 ROLE_NAMES = {"patient": "Patient", "doctor": "Doctor", "admin": "Admin", "anonymous": "Not signed in"}
 
@@ -62,9 +62,9 @@ class AdminAuditScreen(Screen):
         self.check_button = ttk.Button(top, text="Check the chain", style="Primary.TButton", command=self._on_check)
         self.check_button.pack(side="right")
         ttk.Button(top, text="Reload", command=self._load).pack(side="right", padx=(0, 10))
-        ttk.Label(self, text=f"The newest {ROWS_SHOWN} entries, newest first. Each entry carries the hash of "
-                  "the one before it, so a changed or removed entry breaks the chain.",
-                  style="Muted.TLabel").grid(row=1, column=0, sticky="w", pady=(4, 4))
+        autowrap(ttk.Label(self, text=f"The newest {ROWS_SHOWN} entries, newest first. Each entry carries the "
+                           "hash of the one before it, so a changed or removed entry breaks the chain.",
+                           style="Muted.TLabel", wraplength=700)).grid(row=1, column=0, sticky="ew", pady=(4, 4))
         self.result = ttk.Label(self, text="", style="Success.TLabel")
         self.result.grid(row=2, column=0, sticky="w", pady=(0, 10))
         self.table = DataTable(self, COLUMNS, height=14, empty_text="The audit trail is empty.")

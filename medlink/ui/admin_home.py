@@ -15,17 +15,28 @@ from typing import Any
 from medlink.models import DoctorProfile
 from medlink.ui.forms import Form
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import Column, DataTable, Row, ScrollArea, ensure_styles, long_date, years
+from medlink.ui.widgets import (
+    Column,
+    DataTable,
+    Details,
+    Row,
+    ScrollArea,
+    autowrap,
+    ensure_styles,
+    long_date,
+    phone_display,
+    years,
+)
 
 EMPTY_TEXT = "No doctors are waiting for verification."
 NO_SELECTION = "Select an application on the left to see every credential the doctor gave."
 REASON_TOO_SHORT = "Give the doctor a reason they can act on."
-COLUMNS = (
-    Column("name", "Name", 150),
+COLUMNS = (  # the columns share the table's width in these proportions
+    Column("name", "Name", 145),
     Column("specialty", "Specialty", 120),
-    Column("city", "City", 90),
-    Column("registration_number", "Registration no.", 120),
-    Column("created_at", "Applied on", 95),
+    Column("city", "City", 80),
+    Column("registration_number", "Registration no.", 140),
+    Column("created_at", "Applied on", 100),
 )
 
 
@@ -38,15 +49,15 @@ def credentials(doctor: DoctorProfile) -> list[tuple[str, str]]:
     """Every credential and contact detail the doctor gave, labelled, in reading order."""
     return [
         ("Specialty", doctor.specialty),
-        ("Qualifications and education", doctor.qualifications),
-        ("Medical registration number", doctor.registration_number),
-        ("Years of experience", years(doctor.experience_years)),
+        ("Qualifications", doctor.qualifications),
+        ("Registration no.", doctor.registration_number),
+        ("Experience", years(doctor.experience_years)),
         ("Hospital or clinic", doctor.hospital),
         ("Hospital address", doctor.hospital_address or "Not given"),
         ("City", doctor.city),
         ("E-mail", doctor.email),
-        ("Phone", doctor.phone),
-        ("Contact details public", "Yes" if doctor.contact_public else "No"),
+        ("Phone", phone_display(doctor.phone)),
+        ("Contact public", "Yes" if doctor.contact_public else "No"),
         ("Short bio", (doctor.bio or "").strip() or "Not given"),
     ]
 
@@ -59,67 +70,67 @@ def local_time(utc: dt.datetime, offset: dt.timedelta) -> dt.datetime:
 class AdminHomeScreen(Screen):
     title = "Pending doctors"
     roles = ("admin",)
-    padding = (28, 22, 28, 20)
+    padding = 0
 
     def _build(self) -> None:
         ensure_styles(self.app)
-        self.columnconfigure(0, weight=5, uniform="admin")
-        self.columnconfigure(1, weight=3, uniform="admin")
-        self.rowconfigure(3, weight=1)
-        top = ttk.Frame(self)
-        top.grid(row=0, column=0, columnspan=2, sticky="ew")
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        # The page scrolls as a whole: on a small window the decision stays reachable.
+        self.scroll = ScrollArea(self, padding=(28, 22, 24, 20))
+        self.scroll.grid(row=0, column=0, sticky="nsew")
+        page = self.scroll.body
+        page.columnconfigure(0, weight=1)
+        top = ttk.Frame(page)
+        top.grid(row=0, column=0, sticky="ew")
         ttk.Label(top, text="Pending doctors", style="Title.TLabel").pack(side="left")
-        self.refresh_button = ttk.Button(top, text="Reload", command=self._load)
-        self.refresh_button.pack(side="right")
-        self.lead = ttk.Label(self, text="", style="Muted.TLabel")
-        self.lead.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 4))
-        self.status = ttk.Label(self, text="", style="Success.TLabel")
-        self.status.grid(row=2, column=0, columnspan=2, sticky="w", pady=(0, 10))
-        self.table = DataTable(self, COLUMNS, height=10, empty_text=EMPTY_TEXT)
-        self.table.grid(row=3, column=0, sticky="nsew", padx=(0, 18))
+        self.reload_button = ttk.Button(top, text="Reload", command=self._load)
+        self.reload_button.pack(side="right")
+        self.lead = autowrap(ttk.Label(page, text="", style="Muted.TLabel", wraplength=700))
+        self.lead.grid(row=1, column=0, sticky="ew", pady=(4, 2))
+        self.status = autowrap(ttk.Label(page, text="", style="Success.TLabel", wraplength=700))
+        self.status.grid(row=2, column=0, sticky="ew", pady=(0, 8))
+        self.table = DataTable(page, COLUMNS, height=5, empty_text=EMPTY_TEXT)
+        self.table.grid(row=3, column=0, sticky="ew")
         self.table.on_select(self._on_select)
-        self._build_details()
+        self._build_details(page)
+        self.scroll.enable_wheel()
         self.doctors: dict[str, DoctorProfile] = {}
 
-    def _build_details(self) -> None:
-        panel = ttk.Frame(self, style="Card.TFrame", padding=1)
-        panel.grid(row=3, column=1, sticky="nsew")
-        panel.columnconfigure(0, weight=1)
-        panel.rowconfigure(1, weight=1)
-        head = ttk.Frame(panel, padding=(18, 14, 18, 8))
-        head.grid(row=0, column=0, sticky="ew")
-        self.doctor_name = ttk.Label(head, text="", style="Heading.TLabel", wraplength=280)
-        self.doctor_name.pack(anchor="w")
-        self.applied = ttk.Label(head, text="", style="Muted.TLabel")
-        self.applied.pack(anchor="w")
-        self.scroll = ScrollArea(panel, padding=(18, 4, 12, 8))
-        self.scroll.grid(row=1, column=0, sticky="nsew")
-        self.scroll.body.columnconfigure(0, weight=1)
-        self.scroll.body.bind("<Configure>", self._wrap_details, add="+")
-        self.placeholder = ttk.Label(self.scroll.body, text=NO_SELECTION, style="Muted.TLabel", justify="left",
-                                     wraplength=260)
-        self.detail_labels: list[ttk.Label] = []
-        self.value_labels: list[ttk.Label] = []
-        ttk.Frame(panel, style="Rule.TFrame", height=1).grid(row=2, column=0, sticky="ew")
-        decide = ttk.Frame(panel, padding=(18, 10, 18, 14))
-        decide.grid(row=3, column=0, sticky="ew")
+    def _build_details(self, page: ttk.Frame) -> None:
+        panel = ttk.Frame(page, style="Card.TFrame", padding=1)
+        panel.grid(row=4, column=0, sticky="ew", pady=(16, 0))
+        panel.columnconfigure(0, weight=3, uniform="details")
+        panel.columnconfigure(2, weight=2, uniform="details")
+        details = ttk.Frame(panel, padding=(20, 14, 16, 16))
+        details.grid(row=0, column=0, sticky="nsew")
+        details.columnconfigure(0, weight=1)
+        self.doctor_name = ttk.Label(details, text="", style="Heading.TLabel")
+        self.doctor_name.grid(row=0, column=0, sticky="w")
+        self.applied = ttk.Label(details, text="", style="Muted.TLabel")
+        self.applied.grid(row=1, column=0, sticky="w", pady=(0, 10))
+        self.credentials = Details(details, label_width=17)
+        self.credentials.grid(row=2, column=0, sticky="new")
+        self.placeholder = autowrap(ttk.Label(details, text=NO_SELECTION, style="Muted.TLabel", justify="left"))
+        ttk.Frame(panel, style="Rule.TFrame", width=1).grid(row=0, column=1, sticky="ns")
+        self._build_decision(panel)
+
+    def _build_decision(self, panel: ttk.Frame) -> None:
+        decide = ttk.Frame(panel, padding=(20, 14, 20, 16))
+        decide.grid(row=0, column=2, sticky="new")
         decide.columnconfigure(0, weight=1)
+        ttk.Label(decide, text="Decision", style="Heading.TLabel").grid(row=0, column=0, sticky="w", pady=(0, 10))
         self.form = Form(self._on_reject, busy=lambda: self.is_busy)
         reason = self.form.text(decide, "reason", "Reason, if you reject",
-                                "The doctor reads it when signing in.", height=2, width=24)
-        reason.frame.grid(row=0, column=0, sticky="ew")
-        self.form.message_line(decide, wraplength=280).grid(row=1, column=0, sticky="w")
+                                "Required to reject. The doctor reads it when signing in.", height=3, width=24)
+        reason.frame.grid(row=1, column=0, sticky="ew")
+        autowrap(self.form.message_line(decide)).grid(row=2, column=0, sticky="ew")
         row = ttk.Frame(decide)
-        row.grid(row=2, column=0, sticky="e", pady=(4, 0))
+        row.grid(row=3, column=0, sticky="e", pady=(4, 0))
         self.verify_button = ttk.Button(row, text="Verify", style="Primary.TButton", command=self._on_verify)
         self.verify_button.pack(side="right")
         self.reject_button = ttk.Button(row, text="Reject", command=self._on_reject)
         self.reject_button.pack(side="right", padx=(0, 10))
-        self.scroll.enable_wheel()
-
-    def _wrap_details(self, event: Any) -> None:
-        for label in self.value_labels:
-            label.configure(wraplength=max(160, event.width - 8))
 
     def refresh(self, **context: Any) -> None:
         self.status.configure(text="")
@@ -150,35 +161,34 @@ class AdminHomeScreen(Screen):
 
     def _on_select(self, iid: str | None) -> None:
         doctor = self.doctors.get(iid or "")
-        for label in self.detail_labels:
-            label.destroy()
-        self.detail_labels, self.value_labels = [], []
         self.form.clear_errors()
+        self._enable_decision()
         if doctor is None:
             self.doctor_name.configure(text="No application selected" if self.doctors else "Nothing to review")
             self.applied.configure(text="")
+            self.credentials.set([])
             self.placeholder.configure(text=NO_SELECTION if self.doctors else EMPTY_TEXT)
-            self.placeholder.grid(row=0, column=0, sticky="nw")
-            for button in (self.verify_button, self.reject_button):
-                button.state(["disabled"])
-            self.form.fields["reason"].widget.configure(state="disabled")
+            self.placeholder.grid(row=3, column=0, sticky="new")
             return
         self.placeholder.grid_remove()
         self.doctor_name.configure(text=doctor.name)
-        self.applied.configure(text=f"Applied on {long_date(doctor.created_at)}")
-        width = max(160, self.scroll.body.winfo_width() - 8)
-        for index, (name, value) in enumerate(credentials(doctor)):
-            key = ttk.Label(self.scroll.body, text=name, style="Muted.TLabel")
-            key.grid(row=2 * index, column=0, sticky="w", pady=(8 if index else 0, 0))
-            shown = ttk.Label(self.scroll.body, text=value, justify="left", wraplength=width)
-            shown.grid(row=2 * index + 1, column=0, sticky="w")
-            self.detail_labels += [key, shown]
-            self.value_labels.append(shown)
+        self.applied.configure(text=f"applied on {long_date(doctor.created_at)}")
+        self.credentials.set(credentials(doctor))
         self.scroll.enable_wheel()
-        self.scroll.scroll_to_top()
+
+    def _enable_decision(self) -> None:
+        """Verify, Reject and the reason only while an application is selected and nothing runs."""
+        if self.is_busy:
+            return  # the end of the task calls this again
+        chosen = self._selected() is not None
         for button in (self.verify_button, self.reject_button):
-            button.state(["!disabled"])
-        self.form.fields["reason"].widget.configure(state="normal")
+            button.state(["!disabled" if chosen else "disabled"])
+        self.form.fields["reason"].widget.configure(state="normal" if chosen else "disabled")
+
+    def _set_busy(self, busy: bool) -> None:
+        super()._set_busy(busy)
+        if not busy:
+            self._enable_decision()
 
     def _selected(self) -> DoctorProfile | None:
         return self.doctors.get(self.table.selected_id() or "")

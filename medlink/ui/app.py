@@ -18,8 +18,9 @@ True`` nothing pops up: each dialog is appended to ``app.dialogs`` as a :class:`
 ``ask_yes_no`` answers from ``app.answers`` (a deque tests fill) or else its ``default``.
 
 The session (``app.session``, None while nobody is signed in) is set by the sign-in screens through
-:meth:`set_session`; :meth:`log_out` ends it. Nobody stays signed in after ``idle_logoff_minutes``
-without a key press or mouse movement.
+:meth:`set_session`; :meth:`log_out` ends it and destroys every screen but the welcome screen (and
+every Toplevel), so no personal data outlives the session in a widget. Nobody stays signed in after
+``idle_logoff_minutes`` without a key press or mouse movement.
 """
 
 from __future__ import annotations
@@ -203,6 +204,8 @@ class MedLinkApp(tk.Tk):
         self._last_activity = time.monotonic()
         if session is None:
             self._user_box.pack_forget()
+            self._user_name.configure(text="")  # the name must not stay behind in a hidden label
+            self._user_role.configure(text="")
             return
         self._user_name.configure(text=session.name)
         self._user_role.configure(text=ROLE_NAMES.get(session.role, str(session.role).title()))

@@ -11,12 +11,17 @@ from typing import Any
 from medlink.models import DoctorProfile
 from medlink.ui.navigation import navigation_for
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import Banner, Details, ensure_styles, long_date, years
+from medlink.ui.widgets import Banner, Details, ScrollArea, autowrap, ensure_styles, long_date, years
 
 PENDING_TEXT = ("Your application is awaiting verification by a MedLink administrator. "
                 "Patients cannot find or book you until then.")
 REJECTED_TODO = ("What to do: correct or complete your details under My profile, then write to the "
                  "MedLink administrator and ask for your application to be reviewed again.")
+PENDING_STEPS = (
+    "1.  An administrator checks your registration number against the medical council's register "
+    "and reviews your qualifications.\n"
+    "2.  The decision shows on this page the next time you sign in.\n"
+    "3.  Meanwhile, keep your profile complete and accurate under My profile: it is what the administrator checks.")
 VERIFIED_TEXT = "Patients can find you in search, read your public profile and book appointments with you."
 
 
@@ -38,36 +43,47 @@ def status_banner(profile: DoctorProfile, new_account: bool = False) -> tuple[st
 class DoctorHomeScreen(Screen):
     title = "Home"
     roles = ("doctor",)
-    padding = (32, 26, 32, 24)
+    padding = 0
 
     def _build(self) -> None:
         ensure_styles(self.app)
-        self.columnconfigure(0, weight=3, uniform="home")
-        self.columnconfigure(1, weight=2, uniform="home")
-        self.heading = ttk.Label(self, text="", style="Title.TLabel")
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
+        self.scroll.grid(row=0, column=0, sticky="nsew")
+        page = self.page = self.scroll.body
+        page.columnconfigure(0, weight=3, uniform="home")
+        page.columnconfigure(1, weight=2, uniform="home")
+        self.heading = ttk.Label(page, text="", style="Title.TLabel")
         self.heading.grid(row=0, column=0, columnspan=2, sticky="w")
-        self.lead = ttk.Label(self, text="", style="Muted.TLabel")
+        self.lead = ttk.Label(page, text="", style="Muted.TLabel")
         self.lead.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 18))
-        self.banner = Banner(self)
+        self.banner = Banner(page)
         self.banner.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(0, 18))
         practice = self._card(3, 0, "Your practice")
         self.practice = Details(practice, label_width=16, wrap=300)
         self.practice.grid(row=1, column=0, sticky="nsew")
         actions = self._card(3, 1, "Your profile")
-        self.profile_note = ttk.Label(actions, text="", justify="left", wraplength=250, style="Muted.TLabel")
-        self.profile_note.grid(row=1, column=0, sticky="nw")
+        self.profile_note = autowrap(ttk.Label(actions, text="", justify="left", wraplength=250,
+                                               style="Muted.TLabel"))
+        self.profile_note.grid(row=1, column=0, sticky="new")
         buttons = ttk.Frame(actions)
         buttons.grid(row=2, column=0, sticky="sew", pady=(16, 0))
         actions.rowconfigure(1, weight=1)
         self.edit_button = ttk.Button(buttons, text="Edit my profile", command=self._on_edit)
         self.edit_button.pack(fill="x")
         self.public_button = ttk.Button(buttons, text="View my public profile", command=self._on_public)
-        self.rowconfigure(3, weight=1)
+        self.next_card = self._card(4, 0, "What happens next", span=2)
+        self.next_card.grid_configure(pady=(18, 0))
+        self.next_heading = self.next_card.grid_slaves(row=0, column=0)[0]
+        self.next_text = autowrap(ttk.Label(self.next_card, text="", justify="left", wraplength=600))
+        self.next_text.grid(row=1, column=0, sticky="new")
+        self.scroll.enable_wheel()
         self.profile: DoctorProfile | None = None
 
-    def _card(self, row: int, column: int, heading: str) -> ttk.Frame:
-        card = ttk.Frame(self, style="Card.TFrame", padding=(22, 18))
-        card.grid(row=row, column=column, sticky="nsew", padx=(0, 0 if column else 18))
+    def _card(self, row: int, column: int, heading: str, span: int = 1) -> ttk.Frame:
+        card = ttk.Frame(self.page, style="Card.TFrame", padding=(22, 18))
+        card.grid(row=row, column=column, columnspan=span, sticky="nsew", padx=(0, 0 if column or span > 1 else 18))
         card.columnconfigure(0, weight=1)
         ttk.Label(card, text=heading, style="Heading.TLabel").grid(row=0, column=0, sticky="w", pady=(0, 12))
         return card
@@ -101,7 +117,26 @@ class DoctorHomeScreen(Screen):
             note = ("Patients will see your name, qualifications, specialty, hospital, experience and bio. "
                     "Your e-mail and phone stay private unless you choose to show them.")
         self.profile_note.configure(text=note)
+        self._show_next(profile)
+        self.scroll.enable_wheel()  # the detail labels made just now
         self.app.set_navigation(navigation_for(self.app, "doctor", verified=verified))
+
+    def _show_next(self, profile: DoctorProfile) -> None:
+        status = profile.verification_status
+        if status == "rejected":
+            self.next_card.grid_remove()
+            return
+        self.next_card.grid()
+        if status == "verified":
+            shown = "are shown" if profile.contact_public else "are not shown"
+            self.next_heading.configure(text="How patients find you")
+            self.next_text.configure(text=(
+                f"Patients find you when they search for your name, \u201c{profile.specialty}\u201d, "
+                f"\u201c{profile.hospital}\u201d or \u201c{profile.city}\u201d. Your e-mail and phone {shown} "
+                "on your public profile; change that under My profile."))
+        else:
+            self.next_heading.configure(text="What happens next")
+            self.next_text.configure(text=PENDING_STEPS)
 
     def _on_edit(self) -> None:
         self.app.show("doctor_own_profile")

@@ -21,7 +21,7 @@ from medlink.ui.forms import (
     contact_checks,
 )
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles
+from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles, phone_display
 
 STATUS_CAPTIONS = {
     "pending": "Your application is awaiting verification.",
@@ -49,7 +49,8 @@ def check_doctor_profile(values: Mapping[str, Any]) -> dict[str, str]:
 
 def profile_values(profile: DoctorProfile) -> dict[str, Any]:
     return {
-        "name": profile.name, "email": profile.email, "phone": profile.phone, "specialty": profile.specialty,
+        "name": profile.name, "email": profile.email, "phone": phone_display(profile.phone),
+        "specialty": profile.specialty,
         "experience_years": str(profile.experience_years), "qualifications": profile.qualifications,
         "hospital": profile.hospital, "city": profile.city, "hospital_address": profile.hospital_address or "",
         "bio": profile.bio or "", "contact_public": bool(profile.contact_public),

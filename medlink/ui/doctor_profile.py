@@ -13,7 +13,16 @@ from typing import Any
 from medlink.errors import MedLinkError, NotFound
 from medlink.models import PublicDoctorProfile
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import VERIFIED_BADGE, Details, ScrollArea, bind_tree, ensure_styles, years
+from medlink.ui.widgets import (
+    VERIFIED_BADGE,
+    Details,
+    ScrollArea,
+    autowrap,
+    bind_tree,
+    ensure_styles,
+    phone_display,
+    years,
+)
 
 NOT_PUBLIC = "Not public. Book an appointment to get in touch through MedLink."
 
@@ -31,33 +40,32 @@ class DoctorProfileScreen(Screen):
         self.scroll = ScrollArea(self, padding=(32, 22, 28, 24))
         self.scroll.grid(row=0, column=0, sticky="nsew")
         body = self.scroll.body
-        body.columnconfigure(0, weight=3, uniform="profile")
-        body.columnconfigure(1, weight=2, uniform="profile")
+        body.columnconfigure(0, weight=1, uniform="profile")
+        body.columnconfigure(1, weight=1, uniform="profile")
         self.back_button = ttk.Button(body, text="\u2190 Back", style="Link.TButton", command=self._on_back)
         top = ttk.Frame(body)
         top.grid(row=1, column=0, columnspan=2, sticky="ew")
-        self.name = ttk.Label(top, text="", style="Title.TLabel")
-        self.name.pack(side="left")
+        self.doctor_name = ttk.Label(top, text="", style="Title.TLabel")
+        self.doctor_name.pack(side="left")
         self.badge = ttk.Label(top, text=VERIFIED_BADGE, style="Badge.TLabel")
         self.subtitle = ttk.Label(body, text="", style="Lead.TLabel")
         self.subtitle.grid(row=2, column=0, columnspan=2, sticky="w", pady=(6, 20))
         self.message = ttk.Label(body, text="", style="Error.TLabel")
         about = self._card(body, 0, "Qualifications and education")
-        self.qualifications = ttk.Label(about, text="", justify="left", wraplength=380)
-        self.qualifications.grid(row=1, column=0, sticky="nw")
+        self.qualifications = autowrap(ttk.Label(about, text="", justify="left", wraplength=380))
+        self.qualifications.grid(row=1, column=0, sticky="new")
         ttk.Label(about, text="About", style="Heading.TLabel").grid(row=2, column=0, sticky="w", pady=(20, 10))
-        self.bio = ttk.Label(about, text="", justify="left", wraplength=380)
-        self.bio.grid(row=3, column=0, sticky="nw")
+        self.bio = autowrap(ttk.Label(about, text="", justify="left", wraplength=380))
+        self.bio.grid(row=3, column=0, sticky="new")
         practice = self._card(body, 1, "Practice")
-        self.practice = Details(practice, label_width=11, wrap=190)
-        self.practice.grid(row=1, column=0, sticky="nw")
+        self.practice = Details(practice, label_width=11, wrap=200)
+        self.practice.grid(row=1, column=0, sticky="new")
         ttk.Label(practice, text="Contact", style="Heading.TLabel").grid(row=2, column=0, sticky="w",
                                                                            pady=(20, 10))
-        self.contact = Details(practice, label_width=11, wrap=190)
-        self.contact.grid(row=3, column=0, sticky="nw")
-        self.contact_note = ttk.Label(practice, text=NOT_PUBLIC, style="Muted.TLabel", wraplength=260,
-                                      justify="left")
-        self.contact_note.grid(row=4, column=0, sticky="nw")
+        self.contact = Details(practice, label_width=11, wrap=200)
+        self.contact.grid(row=3, column=0, sticky="new")
+        self.contact_note = autowrap(ttk.Label(practice, text=NOT_PUBLIC, style="Muted.TLabel", justify="left"))
+        self.contact_note.grid(row=4, column=0, sticky="new")
         self.cards = (about, practice)
         self.scroll.enable_wheel()
         bind_tree(self, "<Escape>", self._on_back)
@@ -69,13 +77,7 @@ class DoctorProfileScreen(Screen):
         card.grid(row=3, column=column, sticky="nsew", padx=(0, 0 if column else 18))
         card.columnconfigure(0, weight=1)
         ttk.Label(card, text=heading, style="Heading.TLabel").grid(row=0, column=0, sticky="w", pady=(0, 10))
-        card.bind("<Configure>", lambda e: self._wrap(card, e.width), add="+")
         return card
-
-    def _wrap(self, card: ttk.Frame, width: int) -> None:
-        if card is self.qualifications.master:
-            for label in (self.qualifications, self.bio):
-                label.configure(wraplength=max(200, width - 52))
 
     def refresh(self, doctor_id: int | None = None, back: str | None = None, **context: Any) -> None:
         session = self.app.session
@@ -96,7 +98,7 @@ class DoctorProfileScreen(Screen):
     def _show(self, profile: PublicDoctorProfile) -> None:
         self.profile = profile
         self.app.title(f"MedLink \u2014 {profile.name}")
-        self.name.configure(text=profile.name)
+        self.doctor_name.configure(text=profile.name)
         if profile.verified:
             self.badge.pack(side="left", padx=(14, 0), pady=(4, 0))
         else:
@@ -113,7 +115,8 @@ class DoctorProfileScreen(Screen):
             ("Experience", years(profile.experience_years)),
             ("Registration", profile.registration_number),
         ])
-        public = [(label, value) for label, value in (("E-mail", profile.email), ("Phone", profile.phone)) if value]
+        contact = (("E-mail", profile.email or ""), ("Phone", phone_display(profile.phone)))
+        public = [(label, value) for label, value in contact if value]
         self.contact.set(public)
         if public:
             self.contact_note.grid_remove()
@@ -126,7 +129,7 @@ class DoctorProfileScreen(Screen):
         if not isinstance(error, MedLinkError):
             raise error
         self.profile = None
-        self.name.configure(text="Doctor not found")
+        self.doctor_name.configure(text="Doctor not found")
         self.badge.pack_forget()
         self.subtitle.configure(text="")
         self.message.configure(text=error.message)

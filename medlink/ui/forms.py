@@ -21,6 +21,7 @@ from medlink import errors
 from medlink.services import validation
 from medlink.services.passwords import check_policy
 from medlink.ui import theme
+from medlink.ui.widgets import autowrap
 
 MISMATCH = "The two passwords do not match."
 PASSWORD_HINT = "8 to 128 characters; avoid common passwords."
@@ -91,19 +92,14 @@ class Field:
         self.label.grid(row=0, column=0, sticky="w", pady=(0, 4))
         self.widget: tk.Widget = self._make_input()
         self.widget.grid(row=1, column=0, sticky="ew")
-        self.hint = ttk.Label(self.frame, text=hint, style="Muted.TLabel", justify="left")
+        self.hint = autowrap(ttk.Label(self.frame, text=hint, style="Muted.TLabel", justify="left", wraplength=200))
         if hint:
-            self.hint.grid(row=2, column=0, sticky="w", pady=(3, 0))
-        self.error = ttk.Label(self.frame, text="", style="Error.TLabel", justify="left")
-        self.error.grid(row=3, column=0, sticky="w", pady=(2, 6))
-        self.frame.bind("<Configure>", self._wrap, add="+")
+            self.hint.grid(row=2, column=0, sticky="ew", pady=(3, 0))
+        self.error = autowrap(ttk.Label(self.frame, text="", style="Error.TLabel", justify="left", wraplength=200))
+        self.error.grid(row=3, column=0, sticky="ew", pady=(2, 6))
 
     def _make_input(self) -> tk.Widget:
         raise NotImplementedError
-
-    def _wrap(self, event: tk.Event) -> None:
-        for label in (self.hint, self.error):
-            label.configure(wraplength=max(120, event.width - 4))
 
     def get(self) -> Any:
         raise NotImplementedError
@@ -210,7 +206,7 @@ class CheckField(Field):
         self.widget.bind("<Return>", form.submit_event, add="+")
 
     def _make_input(self) -> tk.Widget:
-        box = ttk.Checkbutton(self.frame, text=self._text)
+        box = ttk.Checkbutton(self.frame, text=self._text, style="Field.TCheckbutton")
         box.state(["!alternate"])
         return box
 
@@ -228,7 +224,7 @@ class ValueField(Field):
     """A value shown, not edited (e.g. a verified registration number); never submitted."""
 
     def _make_input(self) -> tk.Widget:
-        return ttk.Label(self.frame, text="", padding=(0, 5))
+        return ttk.Label(self.frame, text="", style="ReadOnly.TLabel")
 
     def get(self) -> str:
         return str(self.widget.cget("text"))
@@ -387,29 +383,31 @@ def button_row(parent: tk.Misc, primary: Action, secondary: Sequence[Action] = (
 
 class FormGrid:
     """Lays fields out in reading order over ``columns`` equal columns, with section headings.
-    Widgets are gridded in the order they were made, which is also the Tab order."""
+    Widgets are gridded in the order they were made, which is also the Tab order.
+
+    Between two columns sits a spacer column ``gap`` pixels wide, so every column has the same width."""
 
     def __init__(self, parent: tk.Misc, columns: int = 2, gap: int = 24) -> None:
         self.parent = parent
         self.columns = columns
-        self.gap = gap
         self.row = 0
         self.column = 0
         for index in range(columns):
-            parent.columnconfigure(index, weight=1, uniform="form-grid")
+            parent.columnconfigure(2 * index, weight=1, uniform="form-grid")
+            if index:
+                parent.columnconfigure(2 * index - 1, minsize=gap)
 
     def section(self, title: str, caption: str = "") -> None:
         """A heading (and an optional caption) across the whole width."""
         self._new_line()
         top = 0 if self.row == 0 else 18
         ttk.Label(self.parent, text=title, style="Heading.TLabel").grid(
-            row=self.row, column=0, columnspan=self.columns, sticky="w", pady=(top, 2 if caption else 10))
+            row=self.row, column=0, columnspan=2 * self.columns - 1, sticky="w", pady=(top, 2 if caption else 10))
         self.row += 1
         if caption:
-            note = ttk.Label(self.parent, text=caption, style="Muted.TLabel", justify="left")
-            note.grid(row=self.row, column=0, columnspan=self.columns, sticky="ew", pady=(0, 10))
-            self.parent.bind("<Configure>", lambda e, n=note: n.configure(wraplength=max(200, e.width - 8)),
-                             add="+")
+            note = autowrap(ttk.Label(self.parent, text=caption, style="Muted.TLabel", justify="left",
+                                      wraplength=400))
+            note.grid(row=self.row, column=0, columnspan=2 * self.columns - 1, sticky="ew", pady=(0, 10))
             self.row += 1
 
     def add(self, field: Field, span: int = 1) -> Field:
@@ -417,13 +415,11 @@ class FormGrid:
         return field
 
     def place(self, widget: tk.Misc, span: int = 1, **grid: Any) -> tk.Misc:
+        """Put ``widget`` in the next ``span`` columns (on a new line if they do not fit)."""
         span = min(span, self.columns)
         if self.column + span > self.columns:
             self._new_line()
-        left = 0 if self.column == 0 else self.gap // 2
-        right = 0 if self.column + span == self.columns else self.gap // 2
-        options = {"sticky": "ew", "padx": (left, right), **grid}
-        widget.grid(row=self.row, column=self.column, columnspan=span, **options)
+        widget.grid(row=self.row, column=2 * self.column, columnspan=2 * span - 1, **{"sticky": "new", **grid})
         self.column += span
         if self.column >= self.columns:
             self._new_line()

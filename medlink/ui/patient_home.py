@@ -8,51 +8,60 @@ from typing import Any
 
 from medlink.models import PatientProfile
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import Details, age_on, ensure_styles, greeting, long_date
+from medlink.ui.widgets import Details, ScrollArea, age_on, autowrap, ensure_styles, greeting, long_date, phone_display
 
-HISTORY_PREVIEW = 420
+HISTORY_PREVIEW = 300
+PRIVACY_TEXT = ("A doctor you book sees your name, phone and e-mail. Your medical history and records "
+                "are encrypted and shown only to the doctors you share them with. Every access is "
+                "recorded in an audit trail.")
 
 
 @register_screen("patient_home")
 class PatientHomeScreen(Screen):
     title = "Home"
     roles = ("patient",)
-    padding = (32, 26, 32, 24)
+    padding = 0
 
     def _build(self) -> None:
         ensure_styles(self.app)
-        self.columnconfigure(0, weight=3, uniform="home")
-        self.columnconfigure(1, weight=2, uniform="home")
-        self.greeting = ttk.Label(self, text="", style="Title.TLabel")
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(0, weight=1)
+        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
+        self.scroll.grid(row=0, column=0, sticky="nsew")
+        page = self.page = self.scroll.body
+        page.columnconfigure(0, weight=1, uniform="home")
+        page.columnconfigure(1, weight=1, uniform="home")
+        self.greeting = ttk.Label(page, text="", style="Title.TLabel")
         self.greeting.grid(row=0, column=0, columnspan=2, sticky="w")
-        self.lead = ttk.Label(self, text="", style="Muted.TLabel")
+        self.lead = ttk.Label(page, text="", style="Muted.TLabel")
         self.lead.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 20))
-        self.details = self._card(2, 0, "Your details", ("Edit details", self._on_edit))
-        self.summary = Details(self.details, label_width=13, wrap=300)
+        details = self._card(2, 0, "Your details", ("Edit details", self._on_edit))
+        self.summary = Details(details, label_width=13, wrap=230)
         self.summary.grid(row=1, column=0, sticky="nsew")
         history = self._card(2, 1, "Medical history", ("Update", self._on_edit))
-        self.history = ttk.Label(history, text="", justify="left", wraplength=260)
-        self.history.grid(row=1, column=0, sticky="nw")
-        ttk.Label(history, text="Only the doctors you share your records with can read it.",
-                  style="Muted.TLabel", wraplength=260, justify="left").grid(row=2, column=0, sticky="sw",
-                                                                             pady=(12, 0))
+        self.history = autowrap(ttk.Label(history, text="", justify="left", wraplength=300))
+        self.history.grid(row=1, column=0, sticky="new")
         history.rowconfigure(1, weight=1)
-        security = self._card(3, 0, "Account security", ("Change password", self._on_change_password), span=2)
-        self.security = ttk.Label(security, text="", justify="left", wraplength=640)
-        self.security.grid(row=1, column=0, sticky="w")
-        self.rowconfigure(2, weight=1)
+        autowrap(ttk.Label(history, text="Your doctors read it only when you share your records with them.",
+                           style="Muted.TLabel", wraplength=300, justify="left")).grid(
+            row=2, column=0, sticky="sew", pady=(12, 0))
+        security = self._card(3, 0, "Account security", ("Change password", self._on_change_password))
+        self.security = autowrap(ttk.Label(security, text="", justify="left", wraplength=300))
+        self.security.grid(row=1, column=0, sticky="new")
+        privacy = self._card(3, 1, "Who sees what")
+        autowrap(ttk.Label(privacy, text=PRIVACY_TEXT, justify="left", wraplength=300)).grid(
+            row=1, column=0, sticky="new")
+        self.scroll.enable_wheel()
         self.profile: PatientProfile | None = None
 
-    def _card(self, row: int, column: int, heading: str, action: tuple[str, Any], span: int = 1) -> ttk.Frame:
-        card = ttk.Frame(self, style="Card.TFrame", padding=(22, 18))
-        card.grid(row=row, column=column, columnspan=span, sticky="nsew",
-                  padx=(0, 0 if column or span == 2 else 18), pady=(0, 18))
+    def _card(self, row: int, column: int, heading: str, action: tuple[str, Any] | None = None) -> ttk.Frame:
+        card = ttk.Frame(self.page, style="Card.TFrame", padding=(22, 18))
+        card.grid(row=row, column=column, sticky="nsew", padx=(0, 0 if column else 18), pady=(0, 18))
         card.columnconfigure(0, weight=1)
-        top = ttk.Frame(card)
-        top.grid(row=0, column=0, sticky="ew", pady=(0, 12))
-        ttk.Label(top, text=heading, style="Heading.TLabel").pack(side="left")
-        text, command = action
-        ttk.Button(top, text=text, style="Link.TButton", command=command).pack(side="right")
+        ttk.Label(card, text=heading, style="Heading.TLabel").grid(row=0, column=0, sticky="w", pady=(0, 12))
+        if action is not None:
+            text, command = action
+            ttk.Button(card, text=text, style="Link.TButton", command=command).grid(row=0, column=0, sticky="ne")
         return card
 
     def refresh(self, new_account: bool = False, **context: Any) -> None:
@@ -63,8 +72,8 @@ class PatientHomeScreen(Screen):
                             else "Here is your MedLink account at a glance.")
         minutes = self.ml.settings.idle_logoff_minutes
         self.security.configure(text=(
-            f"For your privacy MedLink signs you out after {minutes} minutes without activity. "
-            "Use a password you use nowhere else, and sign out when you share this computer."))
+            f"MedLink signs you out after {minutes} minutes without activity. Use a password you use "
+            "nowhere else, and sign out when you share this computer."))
         self.run_task(self.ml.patients.profile, session, on_done=self._show_profile)
 
     def _show_profile(self, profile: PatientProfile) -> None:
@@ -72,7 +81,7 @@ class PatientHomeScreen(Screen):
         born = profile.date_of_birth
         self.summary.set([
             ("E-mail", profile.email),
-            ("Phone", profile.phone),
+            ("Phone", phone_display(profile.phone)),
             ("Date of birth", f"{long_date(born)}  ({age_on(born, self.ml.clock.today())} years)"),
             ("Gender", profile.gender),
             ("Address", profile.address or "Not given"),
@@ -84,6 +93,7 @@ class PatientHomeScreen(Screen):
         self.history.configure(text=history or "Nothing recorded yet. Add long-term conditions, allergies "
                                "and regular medicines so your doctors know them.",
                                style="TLabel" if history else "Muted.TLabel")
+        self.scroll.enable_wheel()  # the detail labels made just now
 
     def _on_edit(self) -> None:
         self.app.show("patient_profile")

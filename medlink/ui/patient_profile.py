@@ -16,7 +16,7 @@ from medlink.models import PatientProfile
 from medlink.services import validation
 from medlink.ui.forms import Form, FormGrid, PasswordChange, button_row, changed_fields, collect_errors, contact_checks
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles, long_date
+from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles, long_date, phone_display
 
 EDITABLE = ("name", "email", "phone", "date_of_birth", "gender", "address", "medical_history")
 
@@ -38,7 +38,7 @@ def check_patient_profile(values: Mapping[str, Any], today: dt.date) -> dict[str
 def profile_values(profile: PatientProfile) -> dict[str, Any]:
     """The form's values for a saved profile."""
     return {
-        "name": profile.name, "email": profile.email, "phone": profile.phone,
+        "name": profile.name, "email": profile.email, "phone": phone_display(profile.phone),
         "date_of_birth": profile.date_of_birth.isoformat(), "gender": profile.gender,
         "address": profile.address or "", "medical_history": profile.medical_history or "",
     }
@@ -73,19 +73,18 @@ class PatientProfileScreen(Screen):
         self.profile: PatientProfile | None = None
 
     def _build_details(self, card: ttk.Frame) -> None:
-        form, grid = self.form, FormGrid(card)
+        form, grid = self.form, FormGrid(card, columns=4)
         grid.section("Contact details", "Doctors you book see your name, phone and e-mail.")
-        grid.add(form.entry(card, "name", "Full name", width=20))
-        grid.add(form.entry(card, "email", "E-mail address", "You sign in with it.", width=20))
-        grid.add(form.entry(card, "phone", "Mobile phone", "10-digit mobile, or +country code.", width=20))
-        grid.add(form.entry(card, "date_of_birth", "Date of birth", "YYYY-MM-DD", width=20))
-        grid.add(form.choice(card, "gender", "Gender", validation.GENDERS, width=18))
-        grid.place(ttk.Frame(card))
-        grid.add(form.text(card, "address", "Address", height=2, width=30), span=2)
+        grid.add(form.entry(card, "name", "Full name", width=20), span=2)
+        grid.add(form.entry(card, "email", "E-mail address", "You sign in with it.", width=20), span=2)
+        grid.add(form.entry(card, "phone", "Mobile phone", "10-digit mobile, or +country code.", width=20), span=2)
+        grid.add(form.entry(card, "date_of_birth", "Date of birth", "YYYY-MM-DD", width=10))
+        grid.add(form.choice(card, "gender", "Gender", validation.GENDERS, width=10))
+        grid.add(form.text(card, "address", "Address", height=2, width=30), span=4)
         grid.section("Medical history", "Long-term conditions, allergies, regular medicines, operations.")
-        grid.add(form.text(card, "medical_history", "Medical history", height=5, width=30), span=2)
+        grid.add(form.text(card, "medical_history", "What your doctors should know", height=5, width=30), span=4)
         footer = ttk.Frame(card)
-        grid.place(footer, span=2, pady=(4, 0))
+        grid.place(footer, span=4, pady=(4, 0))
         footer.columnconfigure(0, weight=1)
         self.saved = ttk.Label(footer, text="", style="Success.TLabel")
         self.saved.grid(row=0, column=0, sticky="w")

@@ -81,6 +81,7 @@ class SignUpScreen(Screen):
     lead: ClassVar[str] = ""
     submit_text: ClassVar[str] = "Create account"
     fields: ClassVar[tuple[str, ...]] = ()
+    grid_columns: ClassVar[int] = 2
 
     def _build(self) -> None:
         ensure_styles(self.app)
@@ -95,7 +96,7 @@ class SignUpScreen(Screen):
         self.scroll = ScrollArea(card, padding=(40, 18, 30, 10))
         self.scroll.grid(row=2, column=0, sticky="nsew")
         self.form = Form(self._on_submit, self._on_back, busy=lambda: self.is_busy)
-        self._build_fields(FormGrid(self.scroll.body))
+        self._build_fields(FormGrid(self.scroll.body, columns=self.grid_columns))
         ttk.Frame(card, style="Rule.TFrame", height=1).grid(row=3, column=0, sticky="ew")
         self._build_footer(card).grid(row=4, column=0, sticky="ew")
         self.scroll.enable_wheel()
@@ -105,10 +106,10 @@ class SignUpScreen(Screen):
         header = ttk.Frame(card, padding=(40, 24, 40, 16))
         header.columnconfigure(0, weight=1)
         ttk.Label(header, text=self.heading, style="Title.TLabel").grid(row=0, column=0, sticky="w")
-        ttk.Label(header, text=self.lead, style="Muted.TLabel", wraplength=CARD_WIDTH - 300,
-                  justify="left").grid(row=1, column=0, sticky="w", pady=(6, 0))
+        ttk.Label(header, text=self.lead, style="Muted.TLabel", wraplength=CARD_WIDTH - 100,
+                  justify="left").grid(row=1, column=0, columnspan=2, sticky="w", pady=(6, 0))
         have = ttk.Frame(header)
-        have.grid(row=0, column=1, rowspan=2, sticky="ne")
+        have.grid(row=0, column=1, sticky="e")
         ttk.Label(have, text="Already registered?", style="Muted.TLabel").pack(side="left")
         ttk.Button(have, text="Sign in", style="Link.TButton", command=self._on_sign_in_instead).pack(
             side="left", padx=(6, 0))
@@ -129,7 +130,7 @@ class SignUpScreen(Screen):
     def _check(self, values: Mapping[str, Any]) -> dict[str, str]:
         raise NotImplementedError
 
-    def _register(self) -> Any:
+    def _sign_up_call(self) -> Any:
         raise NotImplementedError
 
     def refresh(self, **context: Any) -> None:
@@ -153,7 +154,7 @@ class SignUpScreen(Screen):
             self.form.show_message("Please correct the fields marked in red.")
             return
         fields = {name: values[name] for name in self.fields}
-        self.run_task(self._register(), password=values["password"], on_done=self._on_registered,
+        self.run_task(self._sign_up_call(), password=values["password"], on_done=self._on_registered,
                       on_error=self._on_failed, **fields)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -195,27 +196,28 @@ class PatientSignUpScreen(SignUpScreen):
     heading = "Create your patient account"
     lead = "It takes two minutes. Only you, and the doctors you choose, can see your medical details."
     fields = PATIENT_FIELDS
+    grid_columns = 4
 
     def _build_fields(self, grid: FormGrid) -> None:
         body, form = self.scroll.body, self.form
         grid.section("About you")
         grid.add(form.entry(body, "name", "Full name", width=20), span=2)
-        grid.add(form.entry(body, "email", "E-mail address", "You sign in with it.", width=20))
-        grid.add(form.entry(body, "phone", "Mobile phone", "10-digit mobile, or +country code.", width=20))
-        grid.add(form.entry(body, "date_of_birth", "Date of birth", "YYYY-MM-DD, e.g. 1990-04-23", width=20))
-        grid.add(form.choice(body, "gender", "Gender", validation.GENDERS, width=18))
-        grid.add(form.text(body, "address", "Address", "Optional.", height=2, width=30), span=2)
+        grid.add(form.entry(body, "email", "E-mail address", "You sign in with it.", width=20), span=2)
+        grid.add(form.entry(body, "phone", "Mobile phone", "10-digit mobile, or +country code.", width=20), span=2)
+        grid.add(form.entry(body, "date_of_birth", "Date of birth", "YYYY-MM-DD", width=10))
+        grid.add(form.choice(body, "gender", "Gender", validation.GENDERS, width=10))
+        grid.add(form.text(body, "address", "Address", "Optional.", height=2, width=30), span=4)
         grid.section("Medical history", "Optional: long-term conditions, allergies, regular medicines, "
                      "operations. You can change it any time in your profile.")
-        grid.add(form.text(body, "medical_history", "Medical history", height=4, width=30), span=2)
-        grid.section("Password")
-        grid.add(form.entry(body, "password", "Password", PASSWORD_HINT, secret=True, width=20))
-        grid.add(form.entry(body, "confirm_password", "Confirm password", secret=True, width=20))
+        grid.add(form.text(body, "medical_history", "What your doctors should know", height=4, width=30), span=4)
+        grid.section("Choose a password")
+        grid.add(form.entry(body, "password", "Password", PASSWORD_HINT, secret=True, width=20), span=2)
+        grid.add(form.entry(body, "confirm_password", "Confirm password", secret=True, width=20), span=2)
 
     def _check(self, values: Mapping[str, Any]) -> dict[str, str]:
         return check_patient_signup(values, self.ml.clock.today())
 
-    def _register(self) -> Any:
+    def _sign_up_call(self) -> Any:
         return self.ml.auth.register_patient
 
 
@@ -236,7 +238,7 @@ class DoctorSignUpScreen(SignUpScreen):
         grid.add(form.entry(body, "email", "E-mail address", "You sign in with it.", width=20))
         grid.add(form.entry(body, "phone", "Mobile phone", "10-digit mobile, or +country code.", width=20))
         grid.add(form.entry(body, "registration_number", "Medical registration number",
-                            "As issued by your State Medical Council or the NMC.", width=20))
+                            "As issued by your medical council.", width=20))
         grid.section("Your practice")
         grid.add(form.choice(body, "specialty", "Specialty", COMMON_SPECIALTIES,
                              "Pick one, or type your own.", editable=True, width=18))
@@ -250,12 +252,12 @@ class DoctorSignUpScreen(SignUpScreen):
                  span=2)
         grid.add(form.text(body, "bio", "Short bio", "Optional: shown to patients on your public profile.",
                            height=3, width=30), span=2)
-        grid.section("Password")
+        grid.section("Choose a password")
         grid.add(form.entry(body, "password", "Password", PASSWORD_HINT, secret=True, width=20))
         grid.add(form.entry(body, "confirm_password", "Confirm password", secret=True, width=20))
 
     def _check(self, values: Mapping[str, Any]) -> dict[str, str]:
         return check_doctor_signup(values)
 
-    def _register(self) -> Any:
+    def _sign_up_call(self) -> Any:
         return self.ml.auth.register_doctor

@@ -3,7 +3,8 @@ area, a sortable striped table with an empty-state message, a status banner and 
 
 Styles these widgets add to the theme (see :func:`ensure_styles`; colours from :data:`theme.PALETTE`):
 ``Badge.TLabel`` (the verified badge), ``Success.TLabel`` (a short confirmation), ``FieldLabel.TLabel``
-(the label above a field), ``Info/Warn/Alert`` banner frames and labels, ``Subtle.TFrame`` (a tinted panel).
+(the label above a field), ``Info/Warn/Alert`` banner frames and labels, ``Subtle.TFrame`` (a tinted panel),
+``Field.TCheckbutton`` (a check box in a form), ``ReadOnly.TLabel`` (a value shown in place of a field).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 RESIZE_DELAY_MS = 60
 WHEEL_UNITS = 3
+INITIAL_WIDTH = 760
 VERIFIED_BADGE = "\u2713 Verified"
 
 # Banner tints: soft backgrounds with a strong text colour of the same hue. Red stays for errors.
@@ -45,8 +47,13 @@ def ensure_styles(root: tk.Misc) -> None:
     p = theme.PALETTE
     style.configure("Badge.TLabel", background=p.accent, foreground=p.header_text, font=theme.BODY_BOLD,
                     padding=(10, 3))
+    style.configure("Link.TButton", width=0)  # a link is as wide as its words (TButton has a minimum)
     style.configure("Success.TLabel", foreground=p.header, font=theme.BODY_BOLD)
     style.configure("FieldLabel.TLabel", foreground=p.text, font=theme.BODY_BOLD)
+    style.configure("Field.TCheckbutton", indicatorsize=15, indicatormargin=(0, 0, 8, 0), upperbordercolor=p.muted,
+                    lowerbordercolor=p.muted, padding=(0, 4))
+    style.configure("ReadOnly.TLabel", background=p.nav, foreground=p.text, padding=(7, 6), relief="solid",
+                    borderwidth=1, bordercolor=p.border)
     style.configure("Subtle.TFrame", background=p.nav)
     style.configure("Subtle.TLabel", background=p.nav, foreground=p.text)
     style.configure("SubtleMuted.TLabel", background=p.nav, foreground=p.muted)
@@ -59,15 +66,34 @@ def ensure_styles(root: tk.Misc) -> None:
                         font=theme.HEADING)
 
 
+INTERACTIVE = (ttk.Entry, ttk.Button, ttk.Checkbutton, ttk.Treeview, tk.Text)  # Combobox is an Entry
+
+
 def bind_tree(root: tk.Misc, sequence: str, handler: Callable[[], object]) -> None:
-    """Bind ``sequence`` on ``root`` and every widget below it to ``handler`` (which takes no event)."""
+    """Bind the key ``sequence`` on every input and button below ``root`` to ``handler`` (no event).
+    Labels and frames are left alone: Tk would count a widget with a key binding as one that Tab visits."""
 
     def call(_event: tk.Event) -> str:
         handler()
         return "break"
 
-    for widget in [root, *_descendants(root)]:
-        widget.bind(sequence, call, add="+")
+    for widget in _descendants(root):
+        if isinstance(widget, INTERACTIVE):
+            widget.bind(sequence, call, add="+")
+
+
+def autowrap(label: ttk.Label, minimum: int = 120) -> ttk.Label:
+    """Make ``label`` wrap its text at whatever width the layout gives it (grid it with sticky "ew")."""
+
+    def fit(event: tk.Event) -> None:
+        wanted = max(minimum, event.width - 4)
+        # Small changes are ignored: the label's own size feeds back into the layout, and chasing a
+        # pixel or two can make the two bounce between widths for ever.
+        if abs(wanted - int(str(label.cget("wraplength")) or 0)) >= 8:
+            label.configure(wraplength=wanted)
+
+    label.bind("<Configure>", fit, add="+")
+    return label
 
 
 def _descendants(widget: tk.Misc) -> list[tk.Misc]:
@@ -144,19 +170,30 @@ class ScrollArea(ttk.Frame):
         self.scrollbar.grid(row=0, column=1, sticky="ns")
         self.canvas.configure(yscrollcommand=self.scrollbar.set)
         self.body = ttk.Frame(self.canvas, padding=padding)
-        self._window = self.canvas.create_window(0, 0, window=self.body, anchor="nw")
+        # A fixed width from the start: a body sized by its own request would let wrapping labels
+        # (whose request follows their width) chase each other. The canvas's width replaces it.
+        self._window = self.canvas.create_window(0, 0, window=self.body, anchor="nw", width=INITIAL_WIDTH)
         self.body.bind("<Configure>", self._on_body_resize)
         self.canvas.bind("<Configure>", self._on_canvas_resize)
 
     def _on_body_resize(self, _event: tk.Event) -> None:
-        self.canvas.configure(scrollregion=(0, 0, self.body.winfo_reqwidth(), self.body.winfo_reqheight()))
+        self.canvas.configure(scrollregion=(0, 0, self.canvas.winfo_width(), self.body.winfo_reqheight()))
         self._update_scrollbar()
 
     def _on_canvas_resize(self, event: tk.Event) -> None:
         self.canvas.itemconfigure(self._window, width=event.width)
         self._update_scrollbar()
+        # A width set while the body is still settling may be ignored by Tk: set it again when idle.
+        self.after_idle(self._fit_width)
+
+    def _fit_width(self) -> None:
+        width = self.canvas.winfo_width()
+        if width > 1 and self.body.winfo_width() != width:
+            self.canvas.itemconfigure(self._window, width=width)
 
     def _update_scrollbar(self) -> None:
+        if self.canvas.winfo_height() <= 1:
+            return  # not laid out yet
         if self.body.winfo_reqheight() > self.canvas.winfo_height() + 1:
             self.scrollbar.grid()
         else:
@@ -178,8 +215,8 @@ class ScrollArea(ttk.Frame):
                 widget.bind("<FocusIn>", lambda e, w=widget: self.see(w), add="+")
 
     def _on_wheel(self, event: tk.Event) -> str | None:
-        if isinstance(event.widget, tk.Text) and event.widget.yview() != (0.0, 1.0):
-            return None  # a long text scrolls itself
+        if isinstance(event.widget, (tk.Text, ttk.Treeview)) and event.widget.yview() != (0.0, 1.0):
+            return None  # a long text or table scrolls itself
         if not self.scrollbar.winfo_ismapped():
             return "break"
         up = event.num == 4 or getattr(event, "delta", 0) > 0
@@ -234,17 +271,36 @@ class DataTable(ttk.Frame):
         self.tree = ttk.Treeview(self, columns=[c.key for c in columns], show="headings", height=height,
                                  selectmode="browse")
         self.tree.grid(row=0, column=0, sticky="nsew")
-        bar = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
-        bar.grid(row=0, column=1, sticky="ns")
-        self.tree.configure(yscrollcommand=bar.set)
+        self.scrollbar = ttk.Scrollbar(self, orient="vertical", command=self.tree.yview)
+        self.scrollbar.grid(row=0, column=1, sticky="ns")
+        self.tree.configure(yscrollcommand=self._on_scroll)
         for column in columns:
             self.tree.heading(column.key, text=column.title, anchor=column.anchor,
                               command=lambda k=column.key: self.sort_by(k))
-            self.tree.column(column.key, width=column.width, minwidth=60, anchor=column.anchor,
+            self.tree.column(column.key, width=column.width, minwidth=min(60, column.width), anchor=column.anchor,
                              stretch=column.stretch)
+        self.tree.bind("<Configure>", self._fit_columns, add="+")
         self.empty = ttk.Label(self, text=empty_text, style="Muted.TLabel", justify="center")
         self._sort_keys: dict[str, dict[str, Any]] = {}
         self._sorted: tuple[str, bool] | None = None
+
+    def _fit_columns(self, event: tk.Event) -> None:
+        """Share the table's width out: fixed columns keep theirs, the others grow or shrink in
+        proportion to their given widths (Tk alone would let the last columns run off the edge)."""
+        fixed = sum(c.width for c in self.columns if not c.stretch)
+        flexible = [c for c in self.columns if c.stretch]
+        weight = sum(c.width for c in flexible) or 1
+        room = max(0, event.width - fixed - 2)
+        for column in self.columns:
+            width = column.width if not column.stretch else max(40, room * column.width // weight)
+            self.tree.column(column.key, width=width)
+
+    def _on_scroll(self, first: str, last: str) -> None:
+        self.scrollbar.set(first, last)
+        if float(first) <= 0.0 and float(last) >= 1.0:
+            self.scrollbar.grid_remove()  # everything fits: no scrollbar
+        else:
+            self.scrollbar.grid()
 
     def set_rows(self, rows: Iterable[Row], keep_selection: bool = True) -> None:
         """Replace every row; the sort order and (if it is still there) the selection are kept."""
@@ -315,11 +371,10 @@ class Banner(ttk.Frame):
         super().__init__(parent, padding=(20, 14))
         self.columnconfigure(1, weight=1)
         self.badge = ttk.Label(self, text=VERIFIED_BADGE, style="Badge.TLabel")
-        self.title = ttk.Label(self)
-        self.title.grid(row=0, column=1, sticky="w")
-        self.message = ttk.Label(self, justify="left")
+        self.title = autowrap(ttk.Label(self, wraplength=600))
+        self.title.grid(row=0, column=1, sticky="ew")
+        self.message = autowrap(ttk.Label(self, justify="left", wraplength=400))
         self.message.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(6, 0))
-        self.bind("<Configure>", lambda e: self.message.configure(wraplength=max(200, e.width - 44)), add="+")
 
     def show(self, kind: str, title: str, message: str, badge: bool = False) -> None:
         name = kind.title()
@@ -333,27 +388,25 @@ class Banner(ttk.Frame):
 
 
 class Details(ttk.Frame):
-    """Label/value pairs in two aligned columns: ``set([("E-mail", "a@b.in"), ...])``."""
+    """Label/value pairs in two aligned columns: ``set([("E-mail", "a@b.in"), ...])``. Values wrap
+    at the width the layout gives them."""
 
-    def __init__(self, parent: tk.Misc, *, label_width: int = 16, wrap: int = 360, style: str = "") -> None:
-        super().__init__(parent, style=style or "TFrame")
+    def __init__(self, parent: tk.Misc, *, label_width: int = 16, wrap: int = 300) -> None:
+        super().__init__(parent)
         self.columnconfigure(1, weight=1)
         self._label_width = label_width
         self._wrap = wrap
-        self._suffix = "Subtle" if style == "Subtle.TFrame" else ""
         self._labels: list[ttk.Label] = []
 
     def set(self, pairs: Sequence[tuple[str, str]]) -> None:
         for label in self._labels:
             label.destroy()
         self._labels = []
-        muted = f"{self._suffix}Muted.TLabel" if self._suffix else "Muted.TLabel"
-        plain = f"{self._suffix}.TLabel" if self._suffix else "TLabel"
         for row, (name, value) in enumerate(pairs):
-            key = ttk.Label(self, text=name, style=muted, width=self._label_width, anchor="nw")
-            shown = ttk.Label(self, text=value, style=plain, wraplength=self._wrap, justify="left", anchor="nw")
+            key = ttk.Label(self, text=name, style="Muted.TLabel", width=self._label_width, anchor="nw")
+            shown = autowrap(ttk.Label(self, text=value, wraplength=self._wrap, justify="left", anchor="nw"))
             key.grid(row=row, column=0, sticky="nw", pady=3)
-            shown.grid(row=row, column=1, sticky="nw", pady=3, padx=(8, 0))
+            shown.grid(row=row, column=1, sticky="new", pady=3, padx=(8, 0))
             self._labels += [key, shown]
 
     def texts(self) -> list[str]:
@@ -383,3 +436,12 @@ def greeting(hour: int) -> str:
     if hour < 17:
         return "Good afternoon"
     return "Good evening"
+
+
+def phone_display(number: str | None) -> str:
+    """``+91 98765 43210`` for an Indian mobile; other numbers as stored."""
+    if not number:
+        return ""
+    if number.startswith("+91") and len(number) == 13:
+        return f"+91 {number[3:8]} {number[8:]}"
+    return number

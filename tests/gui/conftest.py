@@ -54,3 +54,36 @@ def app(ml: MedLink) -> Iterator[MedLinkApp]:
         # Collect the dead window here, on the Tk thread: if a worker's allocation triggered the
         # collection instead, Tcl would abort ("async handler deleted by the wrong thread").
         gc.collect()
+
+
+@pytest.fixture
+def fast_ml(tmp_path: Path) -> Iterator[MedLink]:
+    """Like ``ml`` but with cheap argon2 parameters, for tests that sign up and sign in."""
+    from medlink.services.passwords import PasswordParams
+
+    settings = Settings.load(
+        env_file=tmp_path / "no.env", db_url=f"sqlite:///{tmp_path / 'gui.db'}", data_dir=tmp_path / "data",
+        records_dir=tmp_path / "records", outbox_dir=tmp_path / "outbox",
+    )
+    core = MedLink(settings, password_params=PasswordParams(1, 1024, 1))
+    core.init_db()
+    try:
+        yield core
+    finally:
+        core.close()
+
+
+@pytest.fixture
+def fast_app(fast_ml: MedLink) -> Iterator[MedLinkApp]:
+    """The main window on ``fast_ml``, with dialogs recorded instead of shown."""
+    if _display_missing():
+        pytest.skip("GUI tests need an X display: DISPLAY is not set (run them under `xvfb-run -a`)")
+    window = MedLinkApp(fast_ml)
+    window.testing = True
+    window.update()
+    try:
+        yield window
+    finally:
+        window.destroy()
+        del window
+        gc.collect()  # on the Tk thread, as in ``app``

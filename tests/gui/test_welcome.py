@@ -60,6 +60,7 @@ def test_background_fills_the_screen_and_follows_resizes(app: MedLinkApp) -> Non
 
 
 def test_portal_without_its_screen_says_so(app: MedLinkApp) -> None:
+    app.screens.pop("doctor_login", None)  # as in a build without the doctor portal
     button_with_text(app, "Doctor portal").invoke()
     assert isinstance(app.current_screen, WelcomeScreen)
     assert app.dialogs == [
@@ -106,6 +107,7 @@ def test_admin_shortcut_opens_the_hidden_admin_login(app: MedLinkApp, keys: str)
 
 
 def test_admin_shortcut_without_admin_screen_does_nothing(app: MedLinkApp) -> None:
+    app.screens.pop("admin_login", None)  # as in a build without the administrator's screens
     patient = button_with_text(app, "Patient portal")
     patient.focus_force()
     wait_until(app, lambda: app.focus_get() is patient)
