@@ -8,7 +8,7 @@ import pytest
 
 from medlink.config import Settings
 from medlink.core import MedLink
-from medlink.errors import ConflictError, PermissionDenied, ValidationError
+from medlink.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from tests.services_fixtures import (
     admin_session,
     audit_rows,
@@ -119,3 +119,37 @@ def test_doctor_cannot_take_another_doctors_email(core: MedLink) -> None:
         core.doctors.update_profile(doctor, email=other["email"].upper(), bio="Changed")
     assert err.value.field == "email"
     assert doctor_row(core, doctor_id) == before
+
+
+def test_changing_a_verified_credential_sends_the_profile_back_for_verification(core: MedLink) -> None:
+    doctor, doctor_id, _ = _verified_doctor(core)
+    patient, _, _ = patient_session(core)
+    core.doctors.update_profile(doctor, hospital="New Hope Hospital", city="Nagpur")  # not a credential
+    assert doctor_row(core, doctor_id)["verification_status"] == "verified"
+    saved = core.doctors.update_profile(doctor, specialty="Oncology")
+    assert saved.verification_status == doctor_row(core, doctor_id)["verification_status"] == "pending"
+    assert core.doctors.search(text="Oncology").total == 0  # unchecked claims are not listed
+    with pytest.raises(NotFound):
+        core.doctors.profile(doctor_id, patient)
+    assert audit_rows(core, action="doctor.profile.update")[-1]["detail"] == "specialty;re-verification"
+
+
+def test_saving_the_same_credential_again_keeps_the_verification(core: MedLink) -> None:
+    doctor, doctor_id, form = _verified_doctor(core)
+    core.doctors.update_profile(doctor, qualifications=form["qualifications"])
+    assert doctor_row(core, doctor_id)["verification_status"] == "verified"
+
+
+def test_a_rejected_doctor_resubmits_and_only_then(core: MedLink) -> None:
+    admin = admin_session(core)
+    doctor, doctor_id, _ = doctor_session(core)
+    with pytest.raises(ConflictError):
+        core.doctors.resubmit(doctor)  # pending: nothing to resubmit
+    core.admin.reject_doctor(admin, doctor_id, "Registration number not found in the council register.")
+    core.doctors.update_profile(doctor, qualifications="MBBS (AIIMS Delhi), MD Medicine")
+    profile = core.doctors.resubmit(doctor)
+    assert profile.verification_status == "pending" and profile.rejection_reason is None
+    assert [d.doctor_id for d in core.admin.pending_doctors(admin)] == [doctor_id]
+    patient, _, _ = patient_session(core)
+    with pytest.raises(PermissionDenied):
+        core.doctors.resubmit(patient)

@@ -8,7 +8,7 @@ from typing import Any
 
 from medlink.dao import availability, doctors
 from medlink.db import IntegrityViolation, Tx
-from medlink.errors import NotFound, ValidationError
+from medlink.errors import ConflictError, NotFound, ValidationError
 from medlink.models import DoctorProfile, DoctorSummary, PublicDoctorProfile, SearchPage, WeeklyHours, from_row
 from medlink.services import validation as v
 from medlink.services.auth import conflict_from
@@ -18,6 +18,7 @@ from medlink.services.session import ROLES, Session
 from medlink.services.slots import next_open_slots
 
 DOCTOR = ("doctor",)
+CREDENTIALS = frozenset({"qualifications", "specialty"})  # what an administrator verified
 ORDERS = {
     "name": "by name, A to Z",
     "earliest": "by the earliest open slot",
@@ -67,19 +68,25 @@ class DoctorService(Service):
         return self.run(unit)
 
     def update_profile(self, session: Session, **fields: Any) -> DoctorProfile:
-        """Change the doctor's own profile; the registration number is a verified credential and
-        cannot be changed here."""
+        """Change the doctor's own profile. The registration number is a verified credential and
+        cannot be changed here; changing the qualifications or the specialty of a verified doctor
+        sends the profile back for verification (patients see only what an administrator checked)."""
         session = self.authorize(session, DOCTOR, "doctor.profile.update")
         cleaned = self._clean(fields)
 
         def unit(tx: Tx) -> DoctorProfile:
-            doctors.update(tx, session.user_id, cleaned)
-            row = doctors.get(tx, session.user_id)
-            if row is None:
+            before = doctors.get(tx, session.user_id)
+            if before is None:
                 raise NotFound("Your account no longer exists.")
+            doctors.update(tx, session.user_id, cleaned)
+            changed = sorted(k for k in cleaned if cleaned[k] != before[k])
+            detail = ",".join(changed)
+            if before["verification_status"] == "verified" and CREDENTIALS & set(changed):
+                doctors.set_verification(tx, session.user_id, "pending", None, None, None)
+                detail += ";re-verification"
             self.audit.record(tx, actor=session, action="doctor.profile.update", subject=session.actor,
-                              detail=",".join(sorted(cleaned)))
-            return from_row(DoctorProfile, row)
+                              detail=detail)
+            return from_row(DoctorProfile, doctors.get(tx, session.user_id))
 
         try:
             return self.run(unit)
@@ -87,6 +94,22 @@ class DoctorService(Service):
             if exc.kind == "unique":
                 raise conflict_from(exc) from None
             raise
+
+    def resubmit(self, session: Session) -> DoctorProfile:
+        """A rejected doctor, having corrected their profile, asks to be verified again."""
+        session = self.authorize(session, DOCTOR, "doctor.resubmit")
+
+        def unit(tx: Tx) -> DoctorProfile:
+            row = doctors.get(tx, session.user_id)
+            if row is None:
+                raise NotFound("Your account no longer exists.")
+            if row["verification_status"] != "rejected":
+                raise ConflictError("Only a rejected application can be sent again.")
+            doctors.set_verification(tx, session.user_id, "pending", None, None, None)
+            self.audit.record(tx, actor=session, action="doctor.resubmit", subject=session.actor)
+            return from_row(DoctorProfile, doctors.get(tx, session.user_id))
+
+        return self.run(unit)
 
     @staticmethod
     def _clean(fields: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +154,7 @@ class DoctorService(Service):
     def availability(self, doctor_id: int) -> WeeklyHours:
         """A doctor's weekly hours and slot length (public: patients see them on the profile)."""
         with self.db.transaction() as tx:
-            doctor = doctors.get(tx, doctor_id)
+            doctor = doctors.get(tx, doctor_id) if isinstance(doctor_id, int) else None
             if doctor is None:
                 raise NotFound("This doctor is not listed on MedLink.")
             rows = availability.hours(tx, doctor_id)
@@ -168,8 +191,14 @@ class DoctorService(Service):
         session = self.authorize(session, DOCTOR, "doctor.leave.list")
         first = v.parse_date(start, "start") if start is not None else self.clock.today()
         last = v.parse_date(end, "end") if end is not None else first + dt.timedelta(days=MAX_LEAVE_DAYS)
-        with self.db.transaction() as tx:
-            return availability.leave_days(tx, session.user_id, first, last)
+
+        def unit(tx: Tx) -> list[dt.date]:
+            days = availability.leave_days(tx, session.user_id, first, last)
+            self.audit.record(tx, actor=session, action="doctor.leave.list", subject=session.actor,
+                              detail=f"{len(days)} days")
+            return days
+
+        return self.run(unit)
 
     # -- search ------------------------------------------------------------------------------------
     def search(self, text: str = "", specialty: str | None = None, city: str | None = None,
@@ -181,7 +210,7 @@ class DoctorService(Service):
         specialty = v.text(specialty, "specialty", "Specialty", required=False, max_length=100) or None
         city = v.text(city, "city", "City", required=False, max_length=100) or None
         fee_cap = None if max_fee in (None, "") else v.money(max_fee, "max_fee", "Highest fee")
-        if order not in ORDERS:
+        if not isinstance(order, str) or order not in ORDERS:
             raise ValidationError(f"Sort by one of: {', '.join(ORDERS)}.", "order")
         limit, offset = v.page(limit, offset, most=200)
         default_fee = self.settings.default_consultation_fee
