@@ -15,8 +15,8 @@ from medlink.ui.widgets import Banner, Details, ScrollArea, autowrap, ensure_sty
 
 PENDING_TEXT = ("Your application is awaiting verification by a MedLink administrator. "
                 "Patients cannot find or book you until then.")
-REJECTED_TODO = ("What to do: correct or complete your details under My profile, then write to the "
-                 "MedLink administrator and ask for your application to be reviewed again.")
+REJECTED_TODO = ("What to do: correct or complete your details under My profile, then press "
+                 "\u201cSend for verification again\u201d.")
 PENDING_STEPS = (
     "1.  An administrator checks your registration number against the medical council's register "
     "and reviews your qualifications.\n"
@@ -73,6 +73,8 @@ class DoctorHomeScreen(Screen):
         self.edit_button = ttk.Button(buttons, text="Edit my profile", command=self._on_edit)
         self.edit_button.pack(fill="x")
         self.public_button = ttk.Button(buttons, text="View my public profile", command=self._on_public)
+        self.resubmit_button = ttk.Button(buttons, text="Send for verification again", style="Primary.TButton",
+                                          command=self._on_resubmit)
         self.next_card = self._card(4, 0, "What happens next", span=2)
         self.next_card.grid_configure(pady=(18, 0))
         self.next_heading = self.next_card.grid_slaves(row=0, column=0)[0]
@@ -109,6 +111,10 @@ class DoctorHomeScreen(Screen):
             ("Applied on", long_date(profile.created_at)),
         ])
         verified = profile.verification_status == "verified"
+        if profile.verification_status == "rejected":
+            self.resubmit_button.pack(fill="x", pady=(8, 0))
+        else:
+            self.resubmit_button.pack_forget()
         if verified:
             self.public_button.pack(fill="x", pady=(8, 0))
             note = "Keep your qualifications, hospital and bio up to date: patients read them before booking."
@@ -137,6 +143,11 @@ class DoctorHomeScreen(Screen):
         else:
             self.next_heading.configure(text="What happens next")
             self.next_text.configure(text=PENDING_STEPS)
+
+    def _on_resubmit(self) -> None:
+        if self.app.ask_yes_no("Send again?", "Send your corrected application to the administrator for "
+                               "verification?", default=True):
+            self.run_task(self.ml.doctors.resubmit, self.app.session, on_done=self._show_profile)
 
     def _on_edit(self) -> None:
         self.app.show("doctor_own_profile")

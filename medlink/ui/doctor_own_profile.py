@@ -10,6 +10,7 @@ from typing import Any
 
 from medlink.models import DoctorProfile
 from medlink.services import validation
+from medlink.services.doctors import CREDENTIALS
 from medlink.ui.forms import (
     COMMON_SPECIALTIES,
     Form,
@@ -20,6 +21,7 @@ from medlink.ui.forms import (
     collect_errors,
     contact_checks,
 )
+from medlink.ui.navigation import navigation_for
 from medlink.ui.screen import Screen, register_screen
 from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles, phone_display
 
@@ -145,12 +147,21 @@ class DoctorOwnProfileScreen(Screen):
         if not changes:
             self.saved.configure(text="Nothing has changed.")
             return
+        if self.profile.verification_status == "verified" and CREDENTIALS & set(changes) and not self.app.ask_yes_no(
+                "Verify again?", "Your qualifications and specialty were checked by an administrator. If you "
+                "change them, your profile is hidden from patients until an administrator checks them again. "
+                "Save anyway?"):
+            return
         self.run_task(self.ml.doctors.update_profile, self.app.session, on_done=self._on_saved,
                       on_error=self.form.show_failure, **changes)
 
     def _on_saved(self, profile: DoctorProfile) -> None:
+        before = self.profile
         self._show(profile)
         self.saved.configure(text="Your profile was saved.")
+        if before is not None and before.verification_status == "verified" != profile.verification_status:
+            self.saved.configure(text="Your profile was saved and is awaiting verification again.")
+            self.app.set_navigation(navigation_for(self.app, "doctor", verified=False))
         session = self.app.session
         if session is not None and profile.name != session.name:
             self.app.set_session(dataclasses.replace(session, name=profile.name))

@@ -123,6 +123,14 @@ def test_rejecting_needs_a_reason_and_the_doctor_reads_it(fast_app: MedLinkApp, 
     assert REASON in message and "What to do" in message
     assert not doctor_home.banner.badge.winfo_ismapped()
 
+    # Having corrected the profile, the doctor sends the application again: back on the pending list.
+    fast_app.answers.append(True)
+    button_with_text(doctor_home, "Send for verification again").invoke()
+    wait_until(fast_app, lambda: "Awaiting verification" in doctor_home.banner.title.cget("text"))
+    with fast_ml.db.transaction() as tx:
+        status = tx.scalar("SELECT verification_status FROM doctor_info WHERE email = ?", (DOCTOR["email"],))
+    assert status == "pending"
+
 
 def test_empty_list_says_so_and_disables_the_decision(fast_app: MedLinkApp, admin: str) -> None:
     home = sign_in_as_admin(fast_app)

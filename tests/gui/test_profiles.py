@@ -163,6 +163,27 @@ def test_doctor_edits_own_profile_with_the_registration_number_read_only(
     assert public.experience_years == 9 and public.email == DOCTOR["email"]
 
 
+def test_changing_a_verified_specialty_asks_first_then_awaits_verification(
+        fast_app: MedLinkApp, fast_ml: MedLink, verified_doctor: int) -> None:
+    sign_in(fast_app, "doctor", DOCTOR["email"], SECRET, expect="doctor_home")
+    own = open_profile(fast_app, "My profile", "doctor_own_profile")
+    type_into(own.form.fields["specialty"].widget, "Cosmetology")
+    fast_app.answers.append(False)  # "Save anyway?" -> no: nothing is sent
+    button_with_text(own, "Save changes").invoke()
+    settle(fast_app, own)
+    assert fast_ml.doctors.profile(verified_doctor).specialty == "Dermatology"
+    assert fast_app.dialogs[-1].title == "Verify again?"
+    fast_app.answers.append(True)
+    button_with_text(own, "Save changes").invoke()
+    settle(fast_app, own)
+    assert own.saved.cget("text") == "Your profile was saved and is awaiting verification again."
+    with fast_ml.db.transaction() as tx:
+        row = tx.query_one("SELECT specialty, verification_status FROM doctor_info WHERE doctor_id = ?",
+                           (verified_doctor,))
+    assert row == {"specialty": "Cosmetology", "verification_status": "pending"}
+    assert "doctor_profile" not in fast_app._nav_buttons  # no public profile while unverified
+
+
 def test_public_profile_shows_credentials_and_hides_private_contact(
         fast_app: MedLinkApp, fast_ml: MedLink, verified_doctor: int) -> None:
     register_patient(fast_ml)
