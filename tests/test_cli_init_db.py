@@ -15,8 +15,11 @@ from medlink.db import Database
 TABLES = {
     "admins", "patient_info", "doctor_info", "doctor_availability", "doctor_leave", "appointments", "bills",
     "receipt_counters", "medical_records", "record_shares", "video_calls", "audit_log", "audit_head",
-    "email_outbox", "schema_migrations",
+    "email_outbox", "schema_migrations", "doctor_listing_counts",
 }
+# The full-text index of doctors (migration 003): SQLite's FTS5 table and its shadow tables, or MySQL's table of words.
+SEARCH_INDEX_TABLES = {"doctor_search", "doctor_search_data", "doctor_search_idx", "doctor_search_config",
+                       "doctor_search_terms"}
 
 
 def run_main(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -34,7 +37,7 @@ def _tables(url: str) -> set[str]:
                 rows = tx.query("SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             else:
                 rows = tx.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")
-        return {r["t"] for r in rows}
+        return {r["t"] for r in rows} - SEARCH_INDEX_TABLES
     finally:
         db.close()
 

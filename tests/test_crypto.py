@@ -126,7 +126,7 @@ def test_seal_and_open_round_trip(plaintext: bytes) -> None:
     cipher = RecordCipher(KEY)
     sealed = cipher.seal(plaintext, 7)
     assert len(sealed) == NONCE_BYTES + len(plaintext) + 16
-    assert plaintext == b"" or plaintext not in sealed
+    assert len(plaintext) < 8 or plaintext not in sealed  # (a 1-byte text may occur in random bytes)
     assert cipher.open(sealed, 7) == plaintext
     assert RecordCipher(bytes(KEY)).open(sealed, 7) == plaintext  # the key, not the object, opens it
 

@@ -106,6 +106,16 @@ def _sqlite_sql(sql: str) -> str:
     return _FOR_UPDATE.sub("", sql)
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _within_int64(params: tuple[Any, ...] | list[Any]) -> tuple[Any, ...]:
+    """SQLite cannot bind an integer beyond 64 bits (OverflowError) where MySQL compares it and finds
+    no row: such a value (an id typed by hand, say) is clamped to the 64-bit range, which no row id
+    reaches, so both backends answer the same "not found"."""
+    return tuple(min(max(p, _INT64_MIN), _INT64_MAX) if isinstance(p, int) else p for p in params)
+
+
 class SQLiteDialect(Dialect):
     name = "sqlite"
 
@@ -144,7 +154,10 @@ class SQLiteDialect(Dialect):
             conn.execute("ROLLBACK")
 
     def execute(self, cursor: sqlite3.Cursor, sql: str, params: tuple[Any, ...] | list[Any]) -> None:
-        cursor.execute(_sqlite_sql(sql), tuple(params))
+        try:
+            cursor.execute(_sqlite_sql(sql), tuple(params))
+        except OverflowError:  # raised while binding: nothing ran
+            cursor.execute(_sqlite_sql(sql), _within_int64(params))
 
     def executemany(self, cursor: sqlite3.Cursor, sql: str, rows: list[tuple[Any, ...]]) -> None:
         cursor.executemany(_sqlite_sql(sql), rows)
@@ -214,6 +227,27 @@ def _mysql_value(value: Any) -> Any:
     return value
 
 
+def _wrap_cext_error(call: Any) -> None:
+    """Call ``conn.commit`` or ``conn.rollback``. The C extension's two let its raw
+    ``_mysql_connector.MySQLInterfaceError`` out (every other call wraps it), which the error checks
+    below would not recognise: a connection lost at COMMIT must be ``ConnectionLost``, not a crash."""
+    import mysql.connector
+    from mysql.connector.errors import InterfaceError, get_mysql_exception
+
+    try:
+        call()
+    except mysql.connector.Error:
+        raise
+    except Exception as exc:
+        if type(exc).__module__ != "_mysql_connector":
+            raise
+        errno = getattr(exc, "errno", None)
+        if errno:
+            raise get_mysql_exception(errno, msg=getattr(exc, "msg", None) or str(exc),
+                                      sqlstate=getattr(exc, "sqlstate", None)) from exc
+        raise InterfaceError(str(exc)) from exc
+
+
 class MySQLDialect(Dialect):
     name = "mysql"
 
@@ -273,6 +307,12 @@ class MySQLDialect(Dialect):
 
     def begin(self, conn: Any) -> None:
         conn.start_transaction()
+
+    def commit(self, conn: Any) -> None:
+        _wrap_cext_error(conn.commit)
+
+    def rollback(self, conn: Any) -> None:
+        _wrap_cext_error(conn.rollback)
 
     def execute(self, cursor: Any, sql: str, params: tuple[Any, ...] | list[Any]) -> None:
         if params:

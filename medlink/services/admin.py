@@ -89,7 +89,7 @@ class AdminService(Service):
 
     @staticmethod
     def _doctor(tx: Tx, doctor_id: int) -> dict:
-        doctor = doctors.get(tx, doctor_id)
+        doctor = doctors.get(tx, doctor_id) if isinstance(doctor_id, int) else None
         if doctor is None:
             raise NotFound("No such doctor.")
         return doctor

@@ -58,8 +58,9 @@ class AppointmentService(Service):
 
         def unit(tx: Tx) -> Appointment:
             if key and (earlier := appointments.by_idempotency_key(tx, key)) is not None:
-                if earlier["patient_id"] != session.user_id:
-                    raise PermissionDenied("You do not have permission to do that.")
+                if earlier["patient_id"] != session.user_id:  # another patient's request: refused and audited
+                    raise self.refuse(session, "appointment.book", subject=("patient", earlier["patient_id"]),
+                                      obj=("appointment", earlier["appointment_id"]))
                 return to_appointment(appointments.get_detail(tx, earlier["appointment_id"]))
             doctor = self._bookable_doctor(tx, doctor_id)
             self._check_on_grid(tx, doctor, day, at)

@@ -46,6 +46,19 @@ def row_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
 
 
+def _stored_id(value: Any) -> int | None:
+    """A subject's id as the INT column holds it. A refused call may name anything (a typed-in
+    "1 OR 1=1", a list, 2**70): that is recorded as no id rather than crash the refusal's audit."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 2**31 - 1:
+        return value
+    return None
+
+
+def _stored_text(text: str) -> str:
+    """``text`` with anything UTF-8 cannot hold (a lone surrogate in a typed-in id) spelt out as \\udXXX."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class AuditService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -65,9 +78,9 @@ class AuditService:
             "occurred_at": self.clock.utc_now(),
             "actor_role": actor_role, "actor_id": actor_id, "action": action,
             "subject_role": subject[0] if subject else None,
-            "subject_id": int(subject[1]) if subject and subject[1] is not None else None,
+            "subject_id": _stored_id(subject[1]) if subject else None,
             "object_type": obj[0] if obj else None,
-            "object_id": str(obj[1]) if obj and obj[1] is not None else None,
+            "object_id": _stored_text(str(obj[1]))[:64] if obj and obj[1] is not None else None,  # VARCHAR(64)
             "outcome": outcome, "detail": detail[:255],
         }
         prev = audit_log.lock_head(tx)

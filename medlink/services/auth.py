@@ -12,7 +12,7 @@ from medlink.db import IntegrityViolation, Tx
 from medlink.errors import AccountLocked, AuthError, ConflictError, ValidationError
 from medlink.services import validation as v
 from medlink.services.base import Service
-from medlink.services.passwords import Passwords, check_policy
+from medlink.services.passwords import Passwords, check_policy, encodable
 from medlink.services.session import ROLES, Session
 
 log = logging.getLogger("medlink.auth")
@@ -113,8 +113,8 @@ class AuthService(Service):
         same ``AuthError`` after the same work; too many failures lock the account."""
         if role not in ROLES:
             raise ValidationError("Choose the patient, doctor or administrator login.", "role")
-        if not isinstance(login, str) or not isinstance(password, str):
-            raise AuthError(LOGIN_FAILED)
+        if not isinstance(login, str) or not isinstance(password, str) or not encodable(login):
+            raise AuthError(LOGIN_FAILED)  # no account has such a name (a lone surrogate cannot even be looked up)
         key = login.strip() if role == "admin" else login.strip().lower()
         outcome, detail = self.run(lambda tx: self._check_login(tx, role, key[:254], password))
         if outcome == "ok":

@@ -37,9 +37,20 @@ def check_policy(password: object, field: str = "password") -> str:
         raise ValidationError(f"Use at least {MIN_LENGTH} characters.", field)
     if len(password) > MAX_LENGTH:
         raise ValidationError(f"Use at most {MAX_LENGTH} characters.", field)
+    if not encodable(password):  # a lone surrogate: no keyboard types one, and argon2 cannot hash it
+        raise ValidationError("Remove the invisible or control characters.", field)
     if password.lower() in common_passwords():
         raise ValidationError("This password is too common. Choose one that is harder to guess.", field)
     return password
+
+
+def encodable(text: str) -> bool:
+    """True if ``text`` can be written as UTF-8 (no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Passwords:
@@ -59,6 +70,8 @@ class Passwords:
     def verify(self, stored_hash: str, password: str) -> bool:
         from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+        if not isinstance(password, str) or not encodable(password):
+            return False  # never a password that check_policy let through
         try:
             return self._hasher.verify(stored_hash, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):

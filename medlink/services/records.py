@@ -54,15 +54,19 @@ class RecordService(Service):
         if not isinstance(path, (str, os.PathLike)):  # None or () from a cancelled file dialog
             raise ValidationError("Choose a file to upload.", "path")
         source = Path(path)
-        if not source.is_file():
-            raise ValidationError("Choose a file to upload.", "path")
         limit = self.settings.max_upload_mb * 1024 * 1024
-        size = source.stat().st_size
-        if size == 0:
-            raise ValidationError("This file is empty.", "path")
-        if size > limit:
-            raise ValidationError(f"This file is larger than {self.settings.max_upload_mb} MB.", "path")
-        data = source.read_bytes()[:limit + 1]
+        try:
+            if not source.is_file():
+                raise ValidationError("Choose a file to upload.", "path")
+            size = source.stat().st_size
+            if size == 0:
+                raise ValidationError("This file is empty.", "path")
+            if size > limit:
+                raise ValidationError(f"This file is larger than {self.settings.max_upload_mb} MB.", "path")
+            data = source.read_bytes()[:limit + 1]
+        except OSError as exc:  # a name too long, no permission, the file gone meanwhile
+            raise ValidationError(f"This file cannot be read ({exc.strerror or 'unknown error'}); choose another.",
+                                  "path") from None
         if not data or len(data) > limit:
             raise ValidationError("The file changed while it was read; please try again.", "path")
         content_type = sniff_type(data[:16])
@@ -168,9 +172,14 @@ class RecordService(Service):
     def my_doctors(self, session: Session) -> list[tuple[int, str, str]]:
         """(doctor_id, name, specialty) of the doctors the patient may share records with."""
         session = self.authorize(session, PATIENT, "record.doctors")
-        with self.db.transaction() as tx:
-            return [(int(r["doctor_id"]), r["name"], r["specialty"])
-                    for r in appointments.doctors_of_patient(tx, session.user_id)]
+
+        def unit(tx: Tx) -> list[tuple[int, str, str]]:
+            rows = appointments.doctors_of_patient(tx, session.user_id)
+            self.audit.record(tx, actor=session, action="record.doctors", subject=session.actor,
+                              detail=f"{len(rows)} rows")
+            return [(int(r["doctor_id"]), r["name"], r["specialty"]) for r in rows]
+
+        return self.run(unit)
 
     def my_patients(self, session: Session, limit: int = 200, offset: int = 0) -> list[PatientOfDoctor]:
         """The doctor's patients: everyone who has had an appointment with them."""
@@ -194,7 +203,7 @@ class RecordService(Service):
             raise ValidationError("Choose doctors from the list.", "share_with")
         try:
             ids = {int(x) for x in value if not isinstance(x, bool)}
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ArithmeticError):  # ArithmeticError: int() of an infinity
             raise ValidationError("Choose doctors from the list.", "share_with") from None
         return ids
 

@@ -159,6 +159,6 @@ def page(limit: Any, offset: Any, most: int = 500) -> tuple[int, int]:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or (
                 isinstance(value, str) and not re.fullmatch(r"-?[0-9]{1,9}", value.strip())):
             raise ValidationError("Page numbers must be whole numbers.", field)
-        return int(value)
+        return max(-999_999_999, min(int(value), 999_999_999))  # as the text form: MySQL parses no OFFSET >= 2**64
 
     return max(1, min(number(limit, "limit"), most)), max(0, number(offset, "offset"))

@@ -33,7 +33,10 @@ def check_link(link: Any, provider: str) -> tuple[str, str]:
     if not isinstance(link, str) or not link.strip():
         raise ValidationError("Paste the meeting link.", "meeting_link")
     link = link.strip()
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:  # e.g. "https://[::1": an unclosed IPv6 address
+        raise ValidationError("The link must be a full https:// address.", "meeting_link") from None
     if parts.scheme != "https" or not parts.hostname or len(link) > 500 or re.search(r"\s", link):
         raise ValidationError("The link must be a full https:// address.", "meeting_link")
     if provider == "google-meet" and not is_meet_link(link):
