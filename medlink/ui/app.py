@@ -21,6 +21,11 @@ The session (``app.session``, None while nobody is signed in) is set by the sign
 :meth:`set_session`; :meth:`log_out` ends it and destroys every screen but the welcome screen (and
 every Toplevel), so no personal data outlives the session in a widget. Nobody stays signed in after
 ``idle_logoff_minutes`` without a key press or mouse movement.
+
+Background upkeep: shortly after start and then every ``MAIL_INTERVAL_MS`` the e-mail outbox is sent
+(``ml.mailer.send_due`` on a worker; a round is skipped while the last still runs; failures are
+logged, never shown; ``app.mail_worker_enabled = False`` pauses it). Decrypted copies of opened
+records are purged on a worker at start and at log-out.
 """
 
 from __future__ import annotations
@@ -32,19 +37,21 @@ import os
 import pkgutil
 import time
 import tkinter as tk
+import webbrowser
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from tkinter import messagebox, ttk
+from tkinter import filedialog, messagebox, ttk
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from medlink import errors
+from medlink.desktop import open_with_system_viewer
 from medlink.ui import theme
 from medlink.ui.images import ImageStore
 from medlink.ui.screen import SCREENS, Screen
-from medlink.ui.tasks import run_in_background
+from medlink.ui.tasks import BackgroundTask, pending_tasks, run_in_background, wait_for_workers
 
 if TYPE_CHECKING:
     from medlink.core import MedLink
@@ -58,6 +65,10 @@ WINDOW_SIZE = (1100, 720)
 MIN_SIZE = (900, 600)
 NAV_WIDTH = 220
 IDLE_CHECK_MS = 30_000
+GC_INTERVAL_MS = 2_000  # cyclic garbage is collected on the Tk thread only (see __init__)
+WORKER_GRACE_S = 3.0
+MAIL_START_DELAY_MS = 3_000   # the first outbox round, shortly after start
+MAIL_INTERVAL_MS = 30_000     # then every 30 s (tests shrink both)
 ROLE_NAMES = {"patient": "Patient", "doctor": "Doctor", "admin": "Administrator"}
 
 ERROR_TITLES: tuple[tuple[type[errors.MedLinkError], str], ...] = (
@@ -103,6 +114,11 @@ class MedLinkApp(tk.Tk):
 
     def __init__(self, ml: MedLink, *, start_hidden: bool = False) -> None:
         super().__init__(className="MedLink")
+        # Tk objects must be freed on the Tk thread. Reference cycles that hold one (a screen and
+        # its callbacks) are freed by the cyclic collector, which runs in whatever thread happens to
+        # allocate: so while the window lives, cycles are collected only here, on a timer.
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
         if start_hidden:
             self.withdraw()
         self.ml = ml
@@ -124,6 +140,7 @@ class MedLinkApp(tk.Tk):
         self._bind_keys()
         self._ensure_log_file()
         self.show(WELCOME)
+        self._start_background_upkeep()
 
     # --- navigation -------------------------------------------------------------------------------
 
@@ -220,6 +237,7 @@ class MedLinkApp(tk.Tk):
         self.set_navigation([])
         if session is not None:
             run_in_background(self, self.ml.auth.logout, session, reason, on_error=_log_logout_failure)
+            run_in_background(self, self.ml.records.purge_opened, on_error=_log_upkeep_failure)
         self.show(WELCOME)
         self._close_screens(keep=self.current_screen)
 
@@ -254,6 +272,24 @@ class MedLinkApp(tk.Tk):
     def _idle_tick(self) -> None:
         self.check_idle()
         self.after(IDLE_CHECK_MS, self._idle_tick)
+
+    # --- background upkeep: the e-mail outbox, decrypted copies ------------------------------------
+
+    def _start_background_upkeep(self) -> None:
+        """Remove decrypted record copies left by an earlier run, and start the outbox worker.
+        ``mail_worker_enabled`` (tests turn it off or on) is read at every round."""
+        self.mail_worker_enabled = True
+        self._mail_task: BackgroundTask | None = None
+        run_in_background(self, self.ml.records.purge_opened, on_error=_log_upkeep_failure)
+        self.after(MAIL_START_DELAY_MS, self._mail_tick)
+
+    def _mail_tick(self) -> None:
+        """One round of the outbox worker: send what is due on a worker, never on the Tk thread, and
+        skip the round while the last one is still sending. Failures are logged, never shown."""
+        self.after(MAIL_INTERVAL_MS, self._mail_tick)  # window closed: destroy() cancels it
+        running = self._mail_task is not None and not self._mail_task.finished
+        if self.mail_worker_enabled and not running:
+            self._mail_task = run_in_background(self, self.ml.mailer.send_due, on_error=_log_upkeep_failure)
 
     # --- dialogs and errors -----------------------------------------------------------------------
 
@@ -293,9 +329,37 @@ class MedLinkApp(tk.Tk):
         self.dialogs.append(ShownDialog(kind, title, message))
         return True
 
+    # --- files ------------------------------------------------------------------------------------
+
+    def ask_open_file(self, title: str, filetypes: Sequence[tuple[str, str]]) -> str | None:
+        """The file the user picks in the system's open dialog, or None if they cancel. When testing
+        nothing pops up: the answer is the next of ``self.answers`` (a path), or None."""
+        if self._record("file", title, ""):
+            return self.answers.popleft() if self.answers else None  # type: ignore[return-value]
+        return filedialog.askopenfilename(parent=self, title=title, filetypes=list(filetypes)) or None
+
+    def open_file(self, path: str | os.PathLike[str]) -> None:
+        """Show a file in the system's viewer (started on a worker, no shell). When testing nothing
+        is started: the path is recorded as a dialog of kind ``open``."""
+        if self._record("open", "Open file", str(path)):
+            return
+        run_in_background(self, open_with_system_viewer, Path(path))
+
+    def open_link(self, url: str) -> None:
+        """Open a web address (a video-call link) in the default browser, from a worker. When testing
+        nothing is started: the address is recorded as a dialog of kind ``link``."""
+        if self._record("link", "Open link", url):
+            return
+        run_in_background(self, webbrowser.open, url)
+
     # --- window -----------------------------------------------------------------------------------
 
+    def _collect_garbage(self) -> None:
+        gc.collect(1)
+        self.after(GC_INTERVAL_MS, self._collect_garbage)
+
     def destroy(self) -> None:
+        wait_for_workers(timeout=WORKER_GRACE_S)  # no worker may drop the last reference to our objects
         self.update_idletasks()  # idle work ttk queued (a theme refresh) must not outlive the window
         # Pending timers would fire into a dead window (Tcl timers are per thread, not per window).
         # Cancelled in Tcl only: each widget deletes its own callback commands when destroyed.
@@ -307,6 +371,10 @@ class MedLinkApp(tk.Tk):
             self._log_handler = None
         super().destroy()
         self.images.clear()
+        pending_tasks()  # forget the tasks of this window now, so what they hold is collected below
+        gc.collect()
+        if self._gc_was_enabled:
+            gc.enable()
 
     def _setup_window(self) -> None:
         self.title("MedLink")
@@ -362,6 +430,7 @@ class MedLinkApp(tk.Tk):
         for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
             self.bind_all(sequence, self._note_activity, add="+")
         self.after(IDLE_CHECK_MS, self._idle_tick)
+        self.after(GC_INTERVAL_MS, self._collect_garbage)
 
     def _on_admin_shortcut(self, _event: tk.Event) -> str:
         # The administrator's entry is deliberately not shown anywhere; only this shortcut opens it.
@@ -399,6 +468,10 @@ def _invoke_focused_button(event: tk.Event) -> str:
 
 def _log_logout_failure(error: BaseException) -> None:
     log.warning("logout failed: %s", type(error).__name__, exc_info=error)
+
+
+def _log_upkeep_failure(error: BaseException) -> None:
+    log.warning("background upkeep failed: %s", type(error).__name__, exc_info=error)
 
 
 def run(ml: MedLink) -> None:

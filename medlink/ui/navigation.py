@@ -30,10 +30,20 @@ class NavItem:
 NAVIGATION: dict[str, tuple[NavItem, ...]] = {
     "patient": (
         NavItem("Home", "patient_home"),
+        NavItem("Find a doctor", "find_doctor"),
+        NavItem("Appointments", "my_appointments"),
+        NavItem("Records", "patient_records"),
+        NavItem("Bills", "patient_bills"),
+        NavItem("Chat", "patient_chat"),
         NavItem("My profile", "patient_profile"),
     ),
     "doctor": (
         NavItem("Home", "doctor_home"),
+        NavItem("Schedule", "doctor_schedule", verified_only=True),   # nobody books a pending doctor
+        NavItem("Availability", "doctor_availability"),                # set up while awaiting verification
+        NavItem("Fees", "doctor_fees"),
+        NavItem("Patient records", "doctor_patient_records", verified_only=True),
+        NavItem("Bills", "doctor_bills", verified_only=True),
         NavItem("My profile", "doctor_own_profile"),
         NavItem("Public profile", "doctor_profile", verified_only=True),
     ),

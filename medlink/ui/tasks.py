@@ -25,7 +25,7 @@ import threading
 import tkinter as tk
 import weakref
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from tkinter import ttk
 from typing import Any
@@ -129,10 +129,22 @@ def run_in_background(widget: tk.Misc, fn: Callable[..., Any], *args: Any,
     ``on_finally()``, on the Tk thread. ``fn`` and its arguments must not touch or hold any widget."""
     pending_tasks()  # drop tasks of windows that are gone
     future = executor().submit(fn, *args, **kwargs)
+    _running.add(future)
+    future.add_done_callback(_running.discard)
     task = BackgroundTask(widget, future, on_done, on_error, on_finally, poll_ms)
     _live_tasks.add(task)
     task._schedule()
     return task
+
+
+_running: set[Future[Any]] = set()
+
+
+def wait_for_workers(timeout: float) -> bool:
+    """Wait (at most ``timeout`` seconds) until no worker runs a task; True if none does. A window
+    waits for this before it goes, so no worker drops the last reference to its objects."""
+    running = list(_running)
+    return not running or not wait(running, timeout=timeout).not_done
 
 
 def pending_tasks() -> int:

@@ -5,6 +5,11 @@ Styles these widgets add to the theme (see :func:`ensure_styles`; colours from :
 ``Badge.TLabel`` (the verified badge), ``Success.TLabel`` (a short confirmation), ``FieldLabel.TLabel``
 (the label above a field), ``Info/Warn/Alert`` banner frames and labels, ``Subtle.TFrame`` (a tinted panel),
 ``Field.TCheckbutton`` (a check box in a form), ``ReadOnly.TLabel`` (a value shown in place of a field).
+
+For the patient's screens: money, dates and sizes as people read them (:func:`rupees`, :func:`slot_text`,
+:func:`file_size`...), :class:`ChoiceButtons` (``Choice.TButton``: one of several buttons stays chosen),
+:class:`Pager` (``1–20 of 134`` with Previous/Next), :class:`ModalDialog` (a Toplevel with the primary
+action on the right, Enter and Escape, modal except when ``app.testing``) and :func:`keep_labels_fitted`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 import tkinter as tk
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from tkinter import ttk
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +26,7 @@ from PIL import Image, ImageTk
 
 from medlink.ui import theme
 from medlink.ui.images import cover_image
-from medlink.ui.tasks import BackgroundTask, run_in_background
+from medlink.ui.tasks import BackgroundTask, is_busy, run_in_background, set_busy
 
 if TYPE_CHECKING:
     from medlink.ui.app import MedLinkApp
@@ -341,6 +347,14 @@ class DataTable(ttk.Frame):
             self.tree.heading(column.key, text=column.title + arrow)
         theme.stripe_rows(self.tree)
 
+    def show_order(self, key: str | None, descending: bool = False) -> None:
+        """The rows keep the order they were given in (sorted elsewhere, e.g. by the database, page by
+        page); the heading of ``key`` shows that order."""
+        self._sorted = None
+        for column in self.columns:
+            arrow = (" \u25bc" if descending else " \u25b2") if column.key == key else ""
+            self.tree.heading(column.key, text=column.title + arrow)
+
     def selected_id(self) -> str | None:
         selection = self.tree.selection()
         return selection[0] if selection else None
@@ -445,3 +459,276 @@ def phone_display(number: str | None) -> str:
     if number.startswith("+91") and len(number) == 13:
         return f"+91 {number[3:8]} {number[8:]}"
     return number
+
+
+# --- patient side: money, times and sizes as people read them ------------------------------------------
+
+def amount_text(amount: Any, always_paise: bool = False) -> str:
+    """Indian digit grouping: ``125000`` -> ``1,25,000``; paise only when there are any, unless
+    ``always_paise`` (a bill's amounts: ``1,416.00``)."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    whole, paise = f"{abs(value):.2f}".split(".")
+    head, tail = whole[:-3], whole[-3:]
+    groups = []
+    while head:
+        groups.insert(0, head[-2:])
+        head = head[:-2]
+    text = ("-" if value < 0 else "") + ",".join([*groups, tail])
+    return text + (f".{paise}" if always_paise or paise != "00" else "")
+
+
+def rupees(amount: Any, always_paise: bool = False) -> str:
+    """``Rs. 1,200`` (``Rs. 1,416.00`` with ``always_paise``)."""
+    return f"Rs. {amount_text(amount, always_paise)}"
+
+
+def short_date(day: dt.date) -> str:
+    """``Tue 1 Dec 2026``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def day_and_date(day: dt.date) -> str:
+    """``Tuesday, 1 December 2026``."""
+    return f"{day:%A}, {long_date(day)}"
+
+
+def clock_time(moment: dt.time | dt.datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def slot_text(moment: dt.datetime | None, today: dt.date, days: int = 14) -> str:
+    """When the next open slot is, the way a patient says it: ``Today 10:20``, ``Tomorrow 09:00``,
+    ``Tue 2 Dec, 09:00``, or ``No open slot in 14 days``."""
+    if moment is None:
+        return f"No open slot in {days} days"
+    if moment.date() == today:
+        return f"Today {clock_time(moment)}"
+    if moment.date() == today + dt.timedelta(days=1):
+        return f"Tomorrow {clock_time(moment)}"
+    return f"{moment:%a} {moment.day} {moment:%b}, {clock_time(moment)}"
+
+
+def file_size(size: int) -> str:
+    """``820 bytes``, ``14 KB``, ``2.4 MB``."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+# --- patient side: choices drawn as buttons, paging, dialogs --------------------------------------------
+
+def ensure_choice_styles(root: tk.Misc) -> None:
+    """``Choice.TButton``: a button that stays pressed while it is the chosen one (an open time, a mode)."""
+    style = ttk.Style(root)
+    if style.configure("Choice.TButton"):
+        return
+    p = theme.PALETTE
+    style.configure("Choice.TButton", background=p.panel, foreground=p.text, bordercolor=p.border, padding=(10, 5),
+                    width=0, lightcolor=p.panel, darkcolor=p.panel, relief="solid", focusthickness=0)
+    style.map(
+        "Choice.TButton",
+        background=[("disabled", p.stripe), ("selected", p.accent), ("active", p.accent_soft)],
+        foreground=[("disabled", p.disabled), ("selected", p.header_text)],
+        bordercolor=[("selected", p.accent), ("focus", p.accent), ("active", p.accent)],
+        lightcolor=[("selected", p.accent), ("active", p.accent_soft)],
+        darkcolor=[("selected", p.accent), ("active", p.accent_soft)],
+    )
+    style.configure("Slot.Choice.TButton", padding=(2, 5))
+
+
+class ChoiceButtons(ttk.Frame):
+    """A row or grid of buttons of which one is chosen, drawn filled: open times, a mode, a view.
+    The choice is each button's ``selected`` state (no Tk variable to outlive the window).
+    ``columns`` > 0 wraps the buttons into a grid; ``empty_text`` shows when there are none."""
+
+    def __init__(self, parent: tk.Misc, *, columns: int = 0, on_change: Callable[[str], object] | None = None,
+                 empty_text: str = "", min_width: int = 0, style: str = "Choice.TButton") -> None:
+        super().__init__(parent)
+        ensure_choice_styles(self)
+        self._style = style
+        self._columns = columns
+        self._on_change = on_change
+        self._min_width = min_width
+        self.buttons: dict[str, ttk.Button] = {}
+        self.empty = autowrap(ttk.Label(self, text=empty_text, style="Muted.TLabel", justify="left", wraplength=300))
+        self._chosen: str | None = None
+
+    def set_options(self, options: Sequence[tuple[str, str]], chosen: str | None = None) -> None:
+        """Replace the buttons with ``(value, label)`` options; ``chosen`` stays chosen if offered."""
+        for button in self.buttons.values():
+            button.destroy()
+        self.buttons = {}
+        for index, (value, label) in enumerate(options):
+            button = ttk.Button(self, text=label, style=self._style, command=lambda v=value: self._pick(v))
+            if self._columns:
+                button.grid(row=index // self._columns, column=index % self._columns, sticky="ew",
+                            padx=(0, 6), pady=(0, 6))
+            else:
+                button.grid(row=0, column=index, sticky="ew", padx=(0, 6))
+            self.buttons[value] = button
+        for column in range(self._columns):
+            self.columnconfigure(column, weight=1, uniform="choices", minsize=self._min_width)
+        if options:
+            self.empty.grid_remove()
+        else:
+            self.empty.grid(row=0, column=0, columnspan=max(1, self._columns), sticky="ew")
+        self.set(chosen if chosen in self.buttons else None)
+
+    def get(self) -> str | None:
+        return self._chosen
+
+    def set(self, value: str | None) -> None:
+        self._chosen = value if value in self.buttons else None
+        for key, button in self.buttons.items():
+            button.state(["selected" if key == self._chosen else "!selected"])
+
+    def values(self) -> list[str]:
+        return list(self.buttons)
+
+    def _pick(self, value: str) -> None:
+        self.set(value)
+        if self._on_change is not None:
+            self._on_change(value)
+
+
+class Pager(ttk.Frame):
+    """``1–20 of 134`` with Previous and Next. ``on_page(offset)`` is called with the new offset."""
+
+    def __init__(self, parent: tk.Misc, on_page: Callable[[int], object], page_size: int = 20) -> None:
+        super().__init__(parent)
+        self.page_size = page_size
+        self._on_page = on_page
+        self.offset = 0
+        self._has_next = False
+        self.label = ttk.Label(self, text="", style="Muted.TLabel")
+        self.label.pack(side="left")
+        self.next_button = ttk.Button(self, text="Next \u203a", command=self._next)
+        self.next_button.pack(side="right")
+        self.previous_button = ttk.Button(self, text="\u2039 Previous", command=self._previous)
+        self.previous_button.pack(side="right", padx=(0, 8))
+
+    def show(self, offset: int, shown: int, total: int | None = None, more: bool = False) -> None:
+        """Rows ``offset`` to ``offset + shown`` are on screen, of ``total`` (or ``more`` follow)."""
+        self.offset = offset
+        self._has_next = offset + shown < total if total is not None else more
+        if shown == 0:
+            text = "" if offset == 0 else "No more"
+        else:
+            text = f"{offset + 1}\u2013{offset + shown}" + (f" of {total}" if total is not None else "")
+        self.label.configure(text=text)
+        self.update_buttons()
+
+    def update_buttons(self) -> None:
+        """Previous and Next enabled where there is somewhere to go (call again after a busy spell)."""
+        self.previous_button.state(["!disabled" if self.offset > 0 else "disabled"])
+        self.next_button.state(["!disabled" if self._has_next else "disabled"])
+
+    def _previous(self) -> None:
+        self._on_page(max(0, self.offset - self.page_size))
+
+    def _next(self) -> None:
+        self._on_page(self.offset + self.page_size)
+
+
+class ModalDialog(tk.Toplevel):
+    """A dialog window over the app: ``body`` for its content, a button row with the primary action
+    on the right, Enter submits and Escape cancels. Modal (a grab) except when ``app.testing``, and
+    never waited for: the actions carry on from the buttons. ``run_task`` runs a service call on a
+    worker with the dialog's buttons disabled meanwhile."""
+
+    def __init__(self, app: MedLinkApp, title: str, primary: str, on_submit: Callable[[], object],
+                 cancel_text: str = "Cancel", width: int = 460) -> None:
+        super().__init__(app)
+        self.app = app
+        self.withdraw()
+        self.title(title)
+        self.transient(app)
+        self.resizable(False, False)
+        # A thin edge of its own: without a window manager (or with a flat one) it still stands out.
+        self.configure(background=theme.PALETTE.panel, highlightthickness=1,
+                       highlightbackground=theme.PALETTE.border, highlightcolor=theme.PALETTE.border)
+        self._on_submit = on_submit
+        outer = ttk.Frame(self, padding=(26, 22, 26, 20))
+        outer.pack(fill="both", expand=True)
+        outer.columnconfigure(0, weight=1, minsize=width)
+        self.heading = ttk.Label(outer, text=title, style="Heading.TLabel")
+        self.heading.grid(row=0, column=0, sticky="w", pady=(0, 12))
+        self.body = ttk.Frame(outer)
+        self.body.grid(row=1, column=0, sticky="nsew")
+        self.body.columnconfigure(0, weight=1)
+        self.message = autowrap(ttk.Label(outer, text="", style="Error.TLabel", justify="left", wraplength=width))
+        self.message.grid(row=2, column=0, sticky="ew", pady=(10, 0))
+        row = ttk.Frame(outer)
+        row.grid(row=3, column=0, sticky="ew", pady=(14, 0))
+        self.primary_button = ttk.Button(row, text=primary, style="Primary.TButton", command=self.submit)
+        self.primary_button.pack(side="right")
+        self.cancel_button = ttk.Button(row, text=cancel_text, command=self.close)
+        self.cancel_button.pack(side="right", padx=(0, 10))
+        self.frame = outer
+        self.bind("<Escape>", lambda _e: self.close())
+        self.bind("<Return>", self._on_return)
+        self.bind("<KP_Enter>", self._on_return)
+        self.protocol("WM_DELETE_WINDOW", self.close)
+
+    def open(self) -> None:
+        """Show the dialog centred over the app window (modal unless testing)."""
+        self.update_idletasks()
+        app = self.app
+        left = app.winfo_rootx() + max(0, (app.winfo_width() - self.winfo_reqwidth()) // 2)
+        top = app.winfo_rooty() + max(0, (app.winfo_height() - self.winfo_reqheight()) // 3)
+        self.geometry(f"+{left}+{top}")
+        self.deiconify()
+        if not app.testing:
+            self.grab_set()
+        self.primary_button.focus_set()
+
+    def submit(self) -> None:
+        if not is_busy(self.frame):
+            self._on_submit()
+
+    def close(self) -> None:
+        if self.winfo_exists():
+            self.grab_release()
+            self.destroy()
+
+    def show_message(self, text: str) -> None:
+        self.message.configure(text=text)
+
+    def run_task(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], object] | None = None,
+                 on_error: Callable[[BaseException], object] | None = None, **kwargs: Any) -> BackgroundTask:
+        """Run ``fn`` (a service method, with plain values) on a worker; the dialog is busy meanwhile."""
+        set_busy(self.frame, True)
+        return run_in_background(self, fn, *args, on_done=on_done, on_error=on_error,
+                                 on_finally=lambda: set_busy(self.frame, False), **kwargs)
+
+    @property
+    def is_busy(self) -> bool:
+        return is_busy(self.frame)
+
+    def _on_return(self, event: tk.Event) -> str | None:
+        if isinstance(event.widget, (tk.Text, ttk.Button)):
+            return None  # a new line, or the focused button's own action
+        self.submit()
+        return "break"
+
+
+def fit_clipped_labels(root: tk.Misc) -> None:
+    """Re-wrap the wrapping labels below ``root`` that ask for more width than they were given.
+    :func:`autowrap` ignores changes of a few pixels (a scrollbar appearing beside a ScrollArea);
+    call this once the layout has settled."""
+    for widget in _descendants(root):
+        if isinstance(widget, ttk.Label) and int(str(widget.cget("wraplength")) or 0) > 0:
+            width = widget.winfo_width()
+            if width > 1 and widget.winfo_reqwidth() > width:
+                widget.configure(wraplength=max(60, width - 4))
+
+
+def keep_labels_fitted(area: ScrollArea) -> None:
+    """Call :func:`fit_clipped_labels` on ``area``'s body whenever the area changes size."""
+    def fit(_event: tk.Event | None = None) -> None:
+        area.after(RESIZE_DELAY_MS, lambda: fit_clipped_labels(area.body))
+
+    area.canvas.bind("<Configure>", fit, add="+")
+    area.body.bind("<Configure>", fit, add="+")

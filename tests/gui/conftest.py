@@ -87,3 +87,13 @@ def fast_app(fast_ml: MedLink) -> Iterator[MedLinkApp]:
         window.destroy()
         del window
         gc.collect()  # on the Tk thread, as in ``app``
+
+
+@pytest.fixture(autouse=True)
+def _tk_garbage_stays_on_the_tk_thread() -> Iterator[None]:
+    """After each GUI test (and after its window fixtures closed): collect on this thread, then
+    freeze what is left. A Tk object a test leaked in a reference cycle must never be freed later
+    by a collection that happens to run in some worker thread: Tcl aborts the process then."""
+    yield
+    gc.collect()
+    gc.freeze()
