@@ -190,7 +190,8 @@ class DoctorService(Service):
         """The doctor's own days off between ``start`` (default today) and ``end`` (a year on)."""
         session = self.authorize(session, DOCTOR, "doctor.leave.list")
         first = v.parse_date(start, "start") if start is not None else self.clock.today()
-        last = v.parse_date(end, "end") if end is not None else first + dt.timedelta(days=MAX_LEAVE_DAYS)
+        year = dt.timedelta(days=MAX_LEAVE_DAYS)
+        last = v.parse_date(end, "end") if end is not None else first + min(year, dt.date.max - first)  # 9999-12-31
 
         def unit(tx: Tx) -> list[dt.date]:
             days = availability.leave_days(tx, session.user_id, first, last)
