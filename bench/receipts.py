@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import io
 import pstats
+import secrets
 import time
 from typing import Any
 
@@ -41,7 +42,7 @@ def slot(i: int) -> tuple[dt.date, str]:
 
 def clinic_with_appointments(ml: Any, count: int) -> tuple[Any, list[int]]:
     """A verified doctor with fees and hours, a patient, and ``count`` booked appointments."""
-    password = "Bench-password-2026"
+    password = secrets.token_urlsafe(16)  # throw-away accounts of a throw-away database
     ml.auth.create_admin(username="bench-admin", password=password)
     admin = ml.auth.login("admin", "bench-admin", password)
     doctor_id = ml.auth.register_doctor(
