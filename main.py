@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 
@@ -24,8 +25,38 @@ def cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     with _open_core(settings) as ml:
         if ml.db.backend == "sqlite":
             ml.init_db()
-        run(ml)
+        if os.environ.get(STARTUP_PROBE):
+            _run_with_startup_probe(ml)
+        else:
+            run(ml)
     return 0
+
+
+STARTUP_PROBE = "MEDLINK_BENCH_STARTUP"  # bench/startup.py sets it to the time.time() it started us at
+
+
+def _run_with_startup_probe(ml) -> None:  # noqa: ANN001 - a MedLink
+    """For ``make bench`` only: open the window as ``run`` does; once it is drawn and idle, print a
+    JSON line (milliseconds since MEDLINK_BENCH_STARTUP, the modules loaded, whether the chatbot's
+    data was read), then close after MEDLINK_BENCH_HOLD_MS (default 0)."""
+    import json
+    import time
+
+    from medlink.ui.app import MedLinkApp
+
+    started = float(os.environ[STARTUP_PROBE])
+    app = MedLinkApp(ml)
+
+    def report() -> None:
+        elapsed_ms = (time.time() - started) * 1000
+        chat = sys.modules.get("medlink.services.chatbot")
+        kb_read = bool(chat and chat.load_knowledge_base.cache_info().currsize)
+        print(json.dumps({"ms": elapsed_ms, "modules": sorted(sys.modules), "chatbot_kb_read": kb_read}), flush=True)
+        app.after(int(os.environ.get("MEDLINK_BENCH_HOLD_MS", "0")), app.destroy)
+
+    app.wait_visibility()
+    app.after_idle(report)
+    app.mainloop()
 
 
 def cmd_init_db(settings: Settings, args: argparse.Namespace) -> int:

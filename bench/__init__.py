@@ -6,9 +6,13 @@ modules, runs them (all, or those named on the command line), merges their metri
 ``bench/results.json`` (metric name -> number; keys written by other runs or other benchmarks are
 kept) and prints a table. A later benchmark is one new module here; nothing else changes.
 
-Databases are throw-away: a SQLite file in a temporary folder, and a MariaDB/MySQL database with a
-random name, dropped afterwards, when the server at ``MEDLINK_BENCH_MYSQL_URL`` (default
-``MEDLINK_TEST_MYSQL_URL``, then ``mysql://root@127.0.0.1:3306/``) is reachable.
+Two kinds of database:
+- throw-away (``env.database``): a SQLite file in a temporary folder, and a MariaDB/MySQL database with
+  a random name, dropped afterwards, when the server at ``MEDLINK_BENCH_MYSQL_URL`` (default
+  ``MEDLINK_TEST_MYSQL_URL``, then ``mysql://root@127.0.0.1:3306/``) is reachable;
+- generated and kept (``env.dataset`` / ``env.open_dataset``): the 1k, 10k and 100k-doctor datasets of
+  ``bench/generate.py``, made once and reused by later runs. ``open_dataset`` undoes what a benchmark
+  wrote (appointments, outbox, video calls, audit rows) when it is done, so every run starts alike.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import math
 import os
 import pkgutil
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -54,13 +59,62 @@ def mysql_reachable() -> bool:
     return True
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) of ``values``, interpolated between the closest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def median(values: Sequence[float]) -> float:
+    return percentile(values, 50)
+
+
 @dataclass
 class BenchEnv:
-    """What a benchmark gets: the backends to measure, its options, and throw-away databases."""
+    """What a benchmark gets: the backends to measure, its options, and databases."""
 
     backends: list[str]
     options: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    _regenerated: set[tuple[str, str]] = field(default_factory=set)
+
+    def dataset(self, backend: str, size: str) -> Any:  # bench.generate.Dataset
+        """The kept dataset of ``size`` on ``backend``, generated first if needed (or if the run was
+        asked to ``--regenerate``: once per run)."""
+        from bench.generate import ensure, size_name
+
+        key = (backend, size_name(size))
+        regenerate = bool(self.options.get("regenerate")) and key not in self._regenerated
+        self._regenerated.add(key)
+        return ensure(backend, size, regenerate=regenerate, log=lambda line: print(f"  {line}", flush=True))
+
+    @contextlib.contextmanager
+    def open_dataset(self, backend: str, size: str, **settings_overrides: Any) -> Iterator[tuple[Any, Any]]:
+        """``(MedLink, Dataset)`` on the kept dataset, with the clock standing at the dataset's "now".
+        Rows the benchmark adds are deleted afterwards and the audit chain's head put back."""
+        from bench.generate import NOW_UTC, settings_for
+        from medlink.config import Settings
+        from medlink.core import MedLink
+        from medlink.services.clock import FixedClock
+
+        data = self.dataset(backend, size)
+        with tempfile.TemporaryDirectory(prefix=f"medlink-bench-{backend}-{size}-") as tmp:
+            settings = settings_for(data.url, Path(tmp))
+            if settings_overrides:
+                values = {k: getattr(settings, k) for k in ("db_url", "data_dir", "records_dir", "outbox_dir")}
+                values.update(settings_overrides)
+                settings = Settings.load(env_file=Path(tmp) / "no.env", **values)
+            with MedLink(settings, clock=FixedClock(NOW_UTC)) as ml:
+                ml.init_db()  # migrations added since the data was generated
+                saved = _snapshot(ml)
+                try:
+                    yield ml, data
+                finally:
+                    _restore(ml, saved)
 
     def option(self, name: str, default: Any) -> Any:
         value = self.options.get(name)
@@ -96,6 +150,31 @@ class BenchEnv:
                         cursor.close()
                     finally:
                         conn.close()
+
+
+# Tables a benchmark may add rows to, with their id column, children first.
+_GROWING = (("video_calls", "call_id"), ("email_outbox", "message_id"), ("bills", "bill_id"),
+            ("appointments", "appointment_id"), ("audit_log", "audit_id"))
+
+
+def _snapshot(ml: Any) -> dict[str, Any]:
+    with ml.db.transaction() as tx:
+        saved: dict[str, Any] = {t: tx.scalar(f"SELECT COALESCE(MAX({c}), 0) AS n FROM {t}") for t, c in _GROWING}
+        saved["audit_head"] = tx.query_one("SELECT last_id, last_hash FROM audit_head WHERE head_id = 1")
+    return saved
+
+
+def _restore(ml: Any, saved: dict[str, Any]) -> None:
+    """Delete what was added since ``_snapshot`` (the benchmark user may: bench databases only)."""
+    with ml.db.transaction() as tx:
+        for table, column in _GROWING:
+            tx.execute(f"DELETE FROM {table} WHERE {column} > ?", (saved[table],))
+        head = saved["audit_head"]
+        if head is None:
+            tx.execute("DELETE FROM audit_head")
+        else:
+            tx.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE head_id = 1",
+                       (head["last_id"], head["last_hash"]))
 
 
 def benchmark_modules(names: list[str] | None = None) -> list[ModuleType]:

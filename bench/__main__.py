@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import BACKENDS, RESULTS, BenchEnv, benchmark_modules, merge_results, mysql_reachable, table  # noqa: E402
+from bench import BACKENDS, RESULTS, BenchEnv, _report, benchmark_modules, merge_results, mysql_reachable, table  # noqa: E402,I001
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--receipts", type=int, help="receipts issued per backend (receipts benchmark)")
     parser.add_argument("--renders", type=int, help="PDF drawings (receipts benchmark)")
     parser.add_argument("--batches", type=int, help="timed batches per measurement; the best is reported")
+    parser.add_argument("--rounds", type=int, help="rounds of the query mix (search, scheduling benchmarks)")
+    parser.add_argument("--runs", type=int, help="timed start-ups of the application (startup benchmark)")
+    parser.add_argument("--bookings", type=int, help="bookings per client thread (bookings benchmark)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile report of the timed work")
     parser.add_argument("--no-write", action="store_true", help=f"do not update {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--generate", metavar="SIZE", action="append",
+                        help="only make the benchmark dataset of SIZE (1k, 10k or 100k; repeatable) for --backend")
+    parser.add_argument("--regenerate", action="store_true",
+                        help="make the datasets afresh even if kept ones exist (with --generate, or before a run)")
     args = parser.parse_args(argv)
 
     # The developer's own MEDLINK_* settings must not change what is measured.
@@ -39,9 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     if "mysql" in backends and not mysql_reachable():
         backends.remove("mysql")
         notes.append("MariaDB/MySQL not reachable: measured on SQLite only")
-    options = {"receipts": args.receipts, "renders": args.renders, "batches": args.batches, "profile": args.profile}
+    if args.generate:
+        from bench.generate import ensure
+
+        for backend in backends:
+            for size in args.generate:
+                ensure(backend, size, regenerate=args.regenerate)
+        return 0
+    options = {"receipts": args.receipts, "renders": args.renders, "batches": args.batches, "profile": args.profile,
+               "rounds": args.rounds, "runs": args.runs, "bookings": args.bookings, "regenerate": args.regenerate}
     env = BenchEnv(backends=backends, options=options, notes=notes)
     modules = benchmark_modules(args.names)
+    info = _report.machine()
+    run_started = time.perf_counter()
     print(f"MedLink benchmarks on {platform.node()} ({platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, Python {platform.python_version()}); backends: {', '.join(backends)}")
     metrics: dict[str, float] = {}
@@ -58,8 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     for note in env.notes:
         print(f"note: {note}")
     if not args.no_write:
-        merge_results(metrics)
+        results = merge_results(metrics)
         print(f"\nmerged {len(metrics)} metrics into {RESULTS.relative_to(ROOT)}")
+        for module in benchmark_modules():  # every benchmark's targets, for the rows of earlier runs too
+            targets.update(getattr(module, "TARGETS", {}))
+        _report.write(_report.section(info, metrics, results, targets, args.names,
+                                      time.perf_counter() - run_started))
+        print(f"wrote the results table into {_report.PERFORMANCE.relative_to(ROOT)}")
     return 0
 
 

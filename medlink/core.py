@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from typing import TYPE_CHECKING
+
 from medlink.config import Settings
 from medlink.db import Database
 from medlink.services.admin import AdminService
@@ -9,7 +12,6 @@ from medlink.services.appointments import AppointmentService
 from medlink.services.audit import AuditService
 from medlink.services.auth import AuthService
 from medlink.services.billing import BillingService
-from medlink.services.chatbot import ChatbotService
 from medlink.services.clock import Clock
 from medlink.services.crypto import RecordCipher, load_key
 from medlink.services.doctors import DoctorService
@@ -20,6 +22,9 @@ from medlink.services.patients import PatientService
 from medlink.services.records import RecordService
 from medlink.services.session import SessionRegistry
 from medlink.services.video import VideoService
+
+if TYPE_CHECKING:
+    from medlink.services.chatbot import ChatbotService
 
 
 class MedLink:
@@ -48,8 +53,21 @@ class MedLink:
         self.billing = BillingService(*common, cipher=self.cipher)
         self.records = RecordService(*common, cipher=self.cipher)
         self.mailer = MailService(*common)
-        self.chatbot = ChatbotService(*common, doctors=self.doctors, billing=self.billing,
-                                      appointments=self.appointments, video=self.video)
+        self._common = common
+        self._chatbot: ChatbotService | None = None  # made on first use: its module is large
+        self._chatbot_lock = threading.Lock()
+
+    @property
+    def chatbot(self) -> ChatbotService:
+        """The health chatbot (the module loads on first use; its knowledge base on the first reply)."""
+        if self._chatbot is None:
+            with self._chatbot_lock:
+                if self._chatbot is None:
+                    from medlink.services.chatbot import ChatbotService
+
+                    self._chatbot = ChatbotService(*self._common, doctors=self.doctors, billing=self.billing,
+                                                   appointments=self.appointments, video=self.video)
+        return self._chatbot
 
     def cipher(self) -> RecordCipher:
         """The records cipher, its key loaded (or created) on first use."""

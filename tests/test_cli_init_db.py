@@ -15,7 +15,7 @@ from medlink.db import Database
 TABLES = {
     "admins", "patient_info", "doctor_info", "doctor_availability", "doctor_leave", "appointments", "bills",
     "receipt_counters", "medical_records", "record_shares", "video_calls", "audit_log", "audit_head",
-    "email_outbox", "schema_migrations",
+    "email_outbox", "schema_migrations", "doctor_listing_counts",
 }
 # The full-text index of doctors (migration 003): SQLite's FTS5 table and its shadow tables, or MySQL's table of words.
 SEARCH_INDEX_TABLES = {"doctor_search", "doctor_search_data", "doctor_search_idx", "doctor_search_config",

@@ -17,7 +17,7 @@ from medlink.config import PROJECT_ROOT
 from medlink.core import MedLink
 from medlink.dao import audit_log, patients
 from medlink.db import Database
-from medlink.db.migrations import split_statements
+from medlink.db.migrations import migrations, split_statements
 from tests.conftest import MYSQL_SERVER_URL, _drop_database, make_settings, mysql_admin_connection, new_database_url
 from tests.factories import make_patient
 
@@ -171,6 +171,30 @@ def test_app_account_uses_patient_info_through_the_dao(account: AppAccount) -> N
         db.close()
 
 
+def test_app_account_lists_and_finds_doctors_through_the_dao(account: AppAccount) -> None:
+    """The search index and counts are written by triggers (with the rights of the account that ran
+    init-db): the application account only reads them."""
+    from decimal import Decimal
+
+    from medlink.dao import doctors
+    from tests.factories import make_doctor
+
+    db = Database(account.url)
+    try:
+        with db.transaction() as tx:
+            doctor_id = make_doctor(tx, name="Dr. Grant Tester", specialty="Nephrology", city="Grantpur")
+        query = dict(specialty=None, city="Grantpur", max_fee=None, default_fee=Decimal("500"))
+        with db.transaction() as tx:
+            assert doctors.search_count(tx, terms=[], **query) == 1
+            assert [r["doctor_id"] for r in doctors.search(tx, terms=["grant", "nephro"], **query)] == [doctor_id]
+            assert tx.execute("DELETE FROM doctor_info WHERE doctor_id = ?", (doctor_id,)) == 1
+        with db.transaction() as tx:
+            assert doctors.search_count(tx, terms=[], **query) == 0
+            assert doctors.search_count(tx, terms=["grant"], **query) == 0
+    finally:
+        db.close()
+
+
 def test_app_account_extends_the_audit_chain_through_the_dao(account: AppAccount) -> None:
     import datetime as dt
 
@@ -190,7 +214,7 @@ def test_app_account_extends_the_audit_chain_through_the_dao(account: AppAccount
 
 def test_schema_migrations_is_read_only(app: Any) -> None:
     app.execute("SELECT version FROM schema_migrations ORDER BY version")
-    assert app.fetchall() == [(1,), (2,)]
+    assert app.fetchall() == [(m.version,) for m in migrations("mysql") if m.version]
     assert _refused(app, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'x', NOW())") == DENIED
     assert _refused(app, "UPDATE schema_migrations SET name = 'x'") == DENIED
     assert _refused(app, "DELETE FROM schema_migrations") == DENIED
@@ -211,7 +235,7 @@ def test_grants_are_exactly_the_documented_ones(account: AppAccount, mysql_admin
     cur.close()
     expected = {t: set(CRUD) for t in DESIGN_TABLES}
     expected.update(audit_log={"SELECT", "INSERT"}, audit_head={"SELECT", "INSERT", "UPDATE"},
-                    schema_migrations={"SELECT"})
+                    schema_migrations={"SELECT"}, doctor_listing_counts={"SELECT"}, doctor_search_terms={"SELECT"})
     assert granted == expected
     assert schema_level == []
     assert global_level == {"USAGE"}

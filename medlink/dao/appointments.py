@@ -75,23 +75,27 @@ def for_doctor(tx: Tx, doctor_id: int, start: dt.date | None = None, end: dt.dat
                status: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     """The doctor's appointments between ``start`` and ``end`` (both included, either open) with the
     patient's name, in date and time order."""
-    where, params = ["a.doctor_id = ?"], [doctor_id]
+    where, params = ["doctor_id = ?"], [doctor_id]
     if start is not None:
-        where.append("a.appointment_date >= ?")
+        where.append("appointment_date >= ?")
         params.append(start)
     if end is not None:
-        where.append("a.appointment_date <= ?")
+        where.append("appointment_date <= ?")
         params.append(end)
     if status is not None:
-        where.append("a.status = ?")
+        where.append("status = ?")
         params.append(status)
+    # The page's ids first, from the (doctor_id, appointment_date, appointment_time) index, then only their
+    # rows: a page deep in a long history skips index entries, not whole rows with their joins.
     return tx.query(
         "SELECT a.appointment_id, a.patient_id, a.doctor_id, a.appointment_date, a.appointment_day, "
         "a.appointment_time, a.mode, a.status, a.reason, a.created_at, a.updated_at, p.name AS patient_name, "
         f"{_CONFIRMATION} "
-        "FROM appointments a JOIN patient_info p ON p.patient_id = a.patient_id "
-        f"WHERE {' AND '.join(where)} ORDER BY a.appointment_date, a.appointment_time, a.appointment_id "
-        "LIMIT ? OFFSET ?", (*params, limit, offset))
+        f"FROM (SELECT appointment_id FROM appointments WHERE {' AND '.join(where)} "
+        "ORDER BY appointment_date, appointment_time, appointment_id LIMIT ? OFFSET ?) page "
+        "JOIN appointments a ON a.appointment_id = page.appointment_id "
+        "JOIN patient_info p ON p.patient_id = a.patient_id "
+        "ORDER BY a.appointment_date, a.appointment_time, a.appointment_id", (*params, limit, offset))
 
 
 def has_relationship(tx: Tx, doctor_id: int, patient_id: int) -> bool:
@@ -153,8 +157,21 @@ def doctors_of_patient(tx: Tx, patient_id: int) -> list[dict[str, Any]]:
                     (patient_id,))
 
 
+# From this many appointments on, a doctor's patient list walks the patients in name order and looks
+# each one up, instead of gathering the doctor's whole history (sql/*/003_search_at_scale.sql).
+LARGE_PRACTICE = 2000
+
+
 def patients_of_doctor(tx: Tx, doctor_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """The patients who have had appointments with the doctor, with their latest appointment date."""
+    large = tx.query_one("SELECT 1 AS x FROM appointments WHERE doctor_id = ? ORDER BY doctor_id LIMIT 1 OFFSET ?",
+                         (doctor_id, LARGE_PRACTICE)) is not None
+    if large:  # a page of patients in name order, each looked up in (doctor_id, patient_id, appointment_date)
+        return tx.query(
+            "SELECT p.patient_id, p.name, (SELECT MAX(a.appointment_date) FROM appointments a WHERE a.doctor_id = ? "
+            "AND a.patient_id = p.patient_id) AS 'last_visit [DATE]' FROM patient_info p "
+            "WHERE (SELECT 1 FROM appointments a WHERE a.doctor_id = ? AND a.patient_id = p.patient_id LIMIT 1) = 1 "
+            "ORDER BY p.name, p.patient_id LIMIT ? OFFSET ?", (doctor_id, doctor_id, limit, offset))
     return tx.query("SELECT p.patient_id, p.name, MAX(a.appointment_date) AS 'last_visit [DATE]' FROM appointments a "
                     "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.doctor_id = ? "
                     "GROUP BY p.patient_id, p.name ORDER BY p.name, p.patient_id LIMIT ? OFFSET ?",

@@ -55,6 +55,12 @@ class Tx:
         """``"sqlite"`` or ``"mysql"``: for tests and diagnostics, never for SQL text."""
         return self._dialect.name
 
+    def per_dialect(self, **choices: T) -> T:
+        """What was written for this connection's dialect: ``tx.per_dialect(sqlite=..., mysql=...)``.
+        Only for the few statements that cannot be written once for both (full-text search uses
+        SQLite's FTS5 and a table of words on MySQL); the DAO keeps the texts side by side."""
+        return choices[self._dialect.name]
+
     def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
         self._dialect.execute(self._cursor, sql, params)
@@ -71,7 +77,7 @@ class Tx:
 
     def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[dict[str, Any]]:
         self._dialect.execute(self._cursor, sql, params)
-        return [self._dialect.row(self._cursor, r) for r in self._cursor.fetchall()]
+        return self._dialect.rows(self._cursor, self._cursor.fetchall())
 
     def query_one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> dict[str, Any] | None:
         self._dialect.execute(self._cursor, sql, params)

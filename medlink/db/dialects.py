@@ -49,6 +49,10 @@ class Dialect:
     def row(self, cursor: Any, row: Any) -> dict[str, Any]:
         return row
 
+    def rows(self, cursor: Any, fetched: list[Any]) -> list[dict[str, Any]]:
+        """Every row of a result as a dict (``row`` for each, unless a dialect does it faster)."""
+        return [self.row(cursor, r) for r in fetched]
+
     def close_quietly(self, conn: Any) -> None:
         with contextlib.suppress(Exception):  # closing a broken connection may fail; it is gone anyway
             conn.close()
@@ -218,6 +222,24 @@ def _column_name(name: str) -> str:
     return name.split(" [", 1)[0] if name.endswith("]") else name
 
 
+_TIME_TYPE = 11  # mysql.connector.FieldType.TIME
+_BYTES_TYPES = frozenset({249, 250, 251, 252, 253, 254})  # the BLOB and string types: bytearray, if binary
+
+
+def _row_shape(description: Any) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]:
+    """Once per result: the keys, and which columns may need ``_mysql_value`` (TIME, maybe bytes)."""
+    names = tuple(_column_name(d[0]) for d in description)
+    times = tuple(i for i, d in enumerate(description) if d[1] == _TIME_TYPE)
+    binary = tuple(i for i, d in enumerate(description) if d[1] in _BYTES_TYPES)
+    return names, times, binary
+
+
+@lru_cache(maxsize=4096)
+def _time_of(value: Any) -> Any:
+    """A TIME column's value (a timedelta from the driver) as a ``time``; the same few times recur."""
+    return _mysql_value(value)
+
+
 def _mysql_value(value: Any) -> Any:
     if isinstance(value, dt.timedelta):  # the driver hands TIME columns back as timedeltas
         seconds = int(value.total_seconds())
@@ -283,7 +305,8 @@ class MySQLDialect(Dialect):
             raise self.unavailable(exc) from exc
 
     def cursor(self, conn: Any) -> Any:
-        return conn.cursor(buffered=True, dictionary=True)
+        # Tuples: ``rows`` makes the dicts, naming the columns once per result instead of once per row.
+        return conn.cursor(buffered=True)
 
     def ensure_database(self) -> None:
         name = self.url.database
@@ -324,7 +347,25 @@ class MySQLDialect(Dialect):
         cursor.executemany(_mysql_sql(sql), rows)
 
     def row(self, cursor: Any, row: Any) -> dict[str, Any]:
-        return {_column_name(k): _mysql_value(v) for k, v in row.items()}
+        return self.rows(cursor, [row])[0]
+
+    def rows(self, cursor: Any, fetched: list[Any]) -> list[dict[str, Any]]:
+        if not fetched:
+            return []
+        names, times, binary = _row_shape(cursor.description)
+        if not times and not binary:
+            return [dict(zip(names, r, strict=True)) for r in fetched]
+        result = []
+        for r in fetched:
+            values = list(r)
+            for i in times:
+                if values[i] is not None:
+                    values[i] = _time_of(values[i])
+            for i in binary:
+                if isinstance(values[i], bytearray):
+                    values[i] = bytes(values[i])
+            result.append(dict(zip(names, values, strict=True)))
+        return result
 
     def connection_id(self, conn: Any) -> int | None:
         return conn.connection_id

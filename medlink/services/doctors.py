@@ -227,7 +227,8 @@ class DoctorService(Service):
                 rows.sort(key=lambda r: (slots[int(r["doctor_id"])] or never, r["name"], r["doctor_id"]))
                 rows = rows[offset:offset + limit]
             else:
-                rows = doctors.search(tx, order=order, limit=limit, offset=offset, **query)
+                rows = doctors.search(tx, order=order, limit=limit, offset=offset, total=total, **query) \
+                    if offset < total else []
                 slots = next_open_slots(tx, rows, now)
         results = [DoctorSummary(doctor_id=int(r["doctor_id"]), name=r["name"], specialty=r["specialty"],
                                  hospital=r["hospital"], city=r["city"], experience_years=int(r["experience_years"]),

@@ -8,18 +8,18 @@ import datetime as dt
 import ipaddress
 import logging
 import os
-import smtplib
-import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medlink.dao import appointments, email_outbox
 from medlink.db import Tx
 from medlink.errors import ValidationError
 from medlink.services.base import Service
 from medlink.services.notifier import Notifier
+
+if TYPE_CHECKING:  # smtplib, ssl and the email package load when mail is first built or sent, not at start-up
+    import smtplib
+    from email.message import EmailMessage
 
 log = logging.getLogger("medlink.mail")
 MAX_PERMANENT_ATTEMPTS = 3
@@ -62,6 +62,9 @@ def is_loopback(host: str) -> bool:
 
 
 def build_message(row: dict[str, Any], sender: str) -> EmailMessage:
+    from email.message import EmailMessage
+    from email.utils import formatdate, make_msgid
+
     """The outbox row as a MIME message: plain text, HTML, and the invitation if there is one."""
     msg = EmailMessage()
     msg["From"] = sender
@@ -191,10 +194,14 @@ class SmtpTransport:
         self.host, self.security, self.user, self.password = host, security, user, password
         self.port = port or (465 if security == "ssl" else 587 if security == "starttls" else 25)
         self.timeout = timeout
+        import ssl
+
         self.context = ssl.create_default_context(cafile=ca_file) if security != "none" else None
         self._smtp: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
+        import smtplib
+
         try:
             if self.security == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self.context)
@@ -213,6 +220,8 @@ class SmtpTransport:
             raise ServerUnreachable(f"cannot reach the mail server: {type(exc).__name__}: {exc}") from None
 
     def send(self, msg: EmailMessage, row: dict[str, Any]) -> None:
+        import smtplib
+
         if self._smtp is None:
             self._smtp = self._connect()
         try:
@@ -231,6 +240,8 @@ class SmtpTransport:
             raise PermanentFailure(f"recipient refused: {list(refused.values())}")
 
     def close(self) -> None:
+        import smtplib
+
         if self._smtp is not None:
             try:
                 self._smtp.quit()

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from medlink.errors import ValidationError
 
@@ -57,12 +58,18 @@ class Passwords:
     """Hash and verify with argon2id; says when a stored hash should be redone with current params."""
 
     def __init__(self, params: PasswordParams | None = None) -> None:
-        from argon2 import PasswordHasher, Type
-
         self.params = params or PasswordParams()
-        self._hasher = PasswordHasher(time_cost=self.params.time_cost, memory_cost=self.params.memory_cost,
-                                      parallelism=self.params.parallelism, type=Type.ID)
+        self._argon2: Any = None  # argon2's PasswordHasher, made (and argon2 imported) on first use
         self._dummy: str | None = None
+
+    @property
+    def _hasher(self) -> Any:
+        if self._argon2 is None:
+            from argon2 import PasswordHasher, Type
+
+            self._argon2 = PasswordHasher(time_cost=self.params.time_cost, memory_cost=self.params.memory_cost,
+                                          parallelism=self.params.parallelism, type=Type.ID)
+        return self._argon2
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from medlink.dao import appointments, availability
@@ -23,25 +24,43 @@ def open_slots_on(tx: Tx, doctor: dict, day: dt.date, now: dt.datetime) -> list[
 def next_open_slots(tx: Tx, doctors: list[dict], now: dt.datetime,
                     days: int = SEARCH_DAYS) -> dict[int, dt.datetime | None]:
     """For each doctor (rows with ``doctor_id`` and ``slot_minutes``), the first free slot in the
-    coming ``days`` days, or None. Three queries in all, whatever the number of doctors."""
+    coming ``days`` days, or None. Three queries in all, whatever the number of doctors (two when none
+    of them has hours)."""
     ids = [int(d["doctor_id"]) for d in doctors]
     first, last = now.date(), now.date() + dt.timedelta(days=days - 1)
-    hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = defaultdict(lambda: defaultdict(list))
+    hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = {}
     for r in availability.hours_for_doctors(tx, ids):
-        hours[int(r["doctor_id"])][int(r["weekday"])].append((r["start_time"], r["end_time"]))
-    leave = {(int(r["doctor_id"]), r["leave_date"]) for r in availability.leave_for_doctors(tx, ids, first, last)}
+        hours.setdefault(int(r["doctor_id"]), {}).setdefault(int(r["weekday"]), []).append(
+            (r["start_time"], r["end_time"]))
+    working = [i for i in ids if i in hours]  # no hours, no slots: their days off and bookings do not matter
+    leave = {(int(r["doctor_id"]), r["leave_date"]) for r in availability.leave_for_doctors(tx, working, first, last)}
     taken: dict[tuple[int, dt.date], set[dt.time]] = defaultdict(set)
-    for r in appointments.booked_for_doctors(tx, ids, first, last):
+    for r in appointments.booked_for_doctors(tx, working, first, last):
         taken[(int(r["doctor_id"]), r["appointment_date"])].add(r["appointment_time"])
     result: dict[int, dt.datetime | None] = {}
     for doctor in doctors:
         doctor_id = int(doctor["doctor_id"])
         result[doctor_id] = None
+        week = hours.get(doctor_id)
+        if not week:
+            continue
+        slot = int(doctor["slot_minutes"])
         for offset in range(days):
             day = first + dt.timedelta(days=offset)
-            grid = slot_grid(hours[doctor_id].get(day.weekday(), []), int(doctor["slot_minutes"]))
-            free = open_times(grid, taken[(doctor_id, day)], day, now, (doctor_id, day) in leave)
+            ranges = week.get(day.weekday())
+            if not ranges or (doctor_id, day) in leave:
+                continue
+            free = open_times(_grid(tuple(ranges), slot), taken.get((doctor_id, day), _NONE), day, now, False)
             if free:
                 result[doctor_id] = dt.datetime.combine(day, free[0])
                 break
     return result
+
+
+_NONE: set[dt.time] = set()
+
+
+@functools.lru_cache(maxsize=4096)
+def _grid(ranges: tuple[tuple[dt.time, dt.time], ...], slot_minutes: int) -> list[dt.time]:
+    """``slot_grid``, remembered: a few timetables recur across thousands of doctors (do not change the list)."""
+    return slot_grid(ranges, slot_minutes)

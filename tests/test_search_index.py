@@ -1,0 +1,163 @@
+"""The search index and listing counts of migration 003 (issue 8), on SQLite and MariaDB.
+
+Triggers keep them: after any change to a doctor, made through the DAO or by hand, the counts equal
+a count of doctor_info, and the words find exactly the listed doctors whose name, specialty,
+hospital or qualifications hold a word starting with them. The query plans a search may choose
+(gather the matches first, or walk the listed doctors in name order) give the same pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from medlink.dao import appointments, doctors
+from medlink.db import Database
+from tests.factories import NOW, make_appointment, make_doctor, make_patient
+
+DEFAULT_FEE = Decimal("500.00")
+SPECIALTIES = ("Cardiology", "Dermatology", "General Physician")
+CITIES = ("Chennai", "Pune", "Mysuru")
+CAPS = (None, Decimal("0"), Decimal("300"), Decimal("499.99"), Decimal("500"), Decimal("1000"))
+WORDS = ("dr", "car", "cardio", "cardiology", "derm", "apollo", "care", "mbbs", "md", "dm", "iyer", "rao", "kumar",
+         "dev", "jose", "100", "z", "general", "physician")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def listed(db: Database) -> list[dict[str, Any]]:
+    with db.transaction() as tx:
+        return tx.query("SELECT doctor_id, name, specialty, hospital, qualifications, city, consultation_fee "
+                        "FROM doctor_info WHERE verification_status = 'verified' AND is_active = 1")
+
+
+def expected_count(rows: list[dict[str, Any]], specialty: str | None, city: str | None, cap: Decimal | None) -> int:
+    def fee(r: dict[str, Any]) -> Decimal:
+        return DEFAULT_FEE if r["consultation_fee"] is None else Decimal(str(r["consultation_fee"]))
+
+    return sum(1 for r in rows if (specialty is None or r["specialty"].lower() == specialty.lower())
+               and (city is None or r["city"].lower() == city.lower()) and (cap is None or fee(r) <= cap))
+
+
+def fold(text: str) -> str:
+    return text.lower().replace("é", "e")
+
+
+def expected_ids(rows: list[dict[str, Any]], words: list[str]) -> list[int]:
+    found = []
+    for r in rows:
+        tokens = _WORD.findall(fold(" ".join((r["name"], r["specialty"], r["hospital"], r["qualifications"]))))
+        if all(any(t.startswith(w) for t in tokens) for w in words):
+            found.append(int(r["doctor_id"]))
+    return sorted(found)
+
+
+def check(db: Database) -> None:
+    """Counts and words agree with doctor_info as it is now."""
+    rows = listed(db)
+    with db.transaction() as tx:
+        for specialty, city, cap in itertools.product((None, *SPECIALTIES), (None, *CITIES), CAPS):
+            assert doctors.listing_count(tx, specialty=specialty, city=city, max_fee=cap, default_fee=DEFAULT_FEE) \
+                == expected_count(rows, specialty, city, cap), (specialty, city, cap)
+        for words in [[w] for w in WORDS] + [["cardio", "rao"], ["dr", "md"], ["care", "pune"]]:
+            query = dict(terms=words, specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
+            want = expected_ids(rows, words)
+            assert doctors.search_count(tx, **query) == len(want), words
+            assert sorted(r["doctor_id"] for r in doctors.search(tx, limit=200, **query)) == want, words
+
+
+@pytest.fixture
+def directory(db: Database) -> dict[str, int]:
+    with db.transaction() as tx:
+        ids = {
+            "rao": make_doctor(tx, name="Dr. Anita Rao", specialty="Cardiology", hospital="Apollo Care",
+                               city="Chennai", qualifications="MBBS, DM Cardiology"),
+            "iyer": make_doctor(tx, name="Dr. Bala Iyer", specialty="Dermatology", hospital="Skin 100% Care",
+                                city="Pune", qualifications="MBBS, MD_Derm (Madras)"),
+            "kumar": make_doctor(tx, name="Dr. Dev_Kumar", specialty="General Physician", hospital="City Clinic",
+                                 city="Mysuru", qualifications="MBBS"),
+            "jose": make_doctor(tx, name="Dr. José Fernandes", specialty="cardiology", hospital="Goa Heart Care",
+                                city="PUNE", qualifications="MBBS, MD"),
+            "pending": make_doctor(tx, name="Dr. Pending Rao", specialty="Cardiology", city="Chennai",
+                                   verification_status="pending"),
+        }
+        doctors.set_fees(tx, ids["rao"], Decimal("300.00"), 0, 0, 0)
+        doctors.set_fees(tx, ids["iyer"], Decimal("900.00"), 0, 0, 0)
+    return ids
+
+
+def test_counts_and_words_follow_every_change(db: Database, directory: dict[str, int]) -> None:
+    check(db)
+    with db.transaction() as tx:  # verified by an administrator
+        doctors.set_verification(tx, directory["pending"], "verified", None, NOW, None)
+    check(db)
+    with db.transaction() as tx:  # a profile edited through the DAO: new words, another city
+        doctors.update(tx, directory["rao"], {"hospital": "Zen Heart Institute", "city": "Pune"})
+    check(db)
+    with db.transaction() as tx:  # fees set, changed, and removed by hand
+        doctors.set_fees(tx, directory["kumar"], Decimal("499.99"), 0, 0, 0)
+        tx.execute("UPDATE doctor_info SET consultation_fee = NULL WHERE doctor_id = ?", (directory["iyer"],))
+    check(db)
+    with db.transaction() as tx:  # disabled by hand, rejected, then a login's counters change (no effect)
+        tx.execute("UPDATE doctor_info SET is_active = 0 WHERE doctor_id = ?", (directory["jose"],))
+        doctors.set_verification(tx, directory["kumar"], "rejected", None, NOW, "Not a real council number.")
+        tx.execute("UPDATE doctor_info SET failed_logins = failed_logins + 1 WHERE doctor_id = ?", (directory["rao"],))
+    check(db)
+    with db.transaction() as tx:  # back again, the specialty renamed in another case, then one removed
+        tx.execute("UPDATE doctor_info SET is_active = 1, specialty = 'CARDIOLOGY' WHERE doctor_id = ?",
+                   (directory["jose"],))
+        tx.execute("DELETE FROM doctor_info WHERE doctor_id = ?", (directory["iyer"],))
+    check(db)
+
+
+def test_words_match_the_start_of_a_word_and_other_text_anywhere(db: Database, directory: dict[str, int]) -> None:
+    def found(*terms: str) -> list[int]:
+        with db.transaction() as tx:
+            return sorted(r["doctor_id"] for r in doctors.search(
+                tx, terms=list(terms), specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE))
+
+    assert found("cardio") == sorted([directory["rao"], directory["jose"]])
+    assert found("ardio") == []  # a word of letters and digits matches the start of a word, not its middle
+    assert found("JOSE") == [directory["jose"]]  # case and accents do not matter
+    assert found("kumar") == [directory["kumar"]]  # "_" separates words
+    assert found("100%") == [directory["iyer"]]  # any other text is matched anywhere, literally
+    assert found("0%") == [directory["iyer"]]
+    assert found("md_d") == [directory["iyer"]]
+    assert found("c_re") == []
+
+
+@pytest.mark.parametrize("query", [
+    dict(terms=["care"]), dict(terms=["mbbs"]), dict(terms=["mbbs", "md"]), dict(terms=["mbbs"], city="Pune"),
+    dict(terms=["care"], specialty="Cardiology"), dict(terms=["mbbs"], max_fee=Decimal("400")),
+    dict(terms=["mbbs", "100%"]), dict(terms=["dr"], offset=1, limit=2),
+])
+def test_the_two_ways_to_a_page_of_words_agree(db: Database, directory: dict[str, int], query: dict) -> None:
+    full = dict(terms=[], specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
+    full.update(query)
+    with db.transaction() as tx:
+        gathered = doctors.search(tx, **full)
+        walked = doctors.search(tx, total=10**9, **full)
+        assert doctors.search_count(tx, **{k: v for k, v in full.items() if k not in ("limit", "offset")}) \
+            >= len(gathered)
+    assert [r["doctor_id"] for r in walked] == [r["doctor_id"] for r in gathered]
+    assert gathered
+
+
+def test_the_two_ways_to_a_doctors_patients_agree(db: Database, directory: dict[str, int],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    doctor = directory["rao"]
+    for n, name in enumerate(["Zara Khan", "asha Verma", "Asha Verma", "Bala", "Chitra", "Dev"]):
+        patient = make_patient(db, name=name)
+        for k in range(n % 3 + 1):
+            make_appointment(db, patient_id=patient, doctor_id=doctor, date=dt.date(2030, 1, 7 + k),
+                             time=dt.time(9 + n, 0), status="completed" if k else "booked")
+    with db.transaction() as tx:
+        small = appointments.patients_of_doctor(tx, doctor, limit=4, offset=1)
+        monkeypatch.setattr(appointments, "LARGE_PRACTICE", 1)
+        large = appointments.patients_of_doctor(tx, doctor, limit=4, offset=1)
+    assert large == small and len(small) == 4
