@@ -52,7 +52,6 @@ def for_doctor(tx: Tx, doctor_id: int, limit: int = 100, offset: int = 0) -> lis
                     (doctor_id, limit, offset))
 
 
-
 def ensure_counter(tx: Tx, financial_year: str) -> None:
     """Make the counter row of ``financial_year`` exist (at 0), so numbering locks a real row."""
     if tx.query_one("SELECT 1 AS x FROM receipt_counters WHERE financial_year = ?", (financial_year,)) is None:

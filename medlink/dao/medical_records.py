@@ -62,7 +62,12 @@ def set_shares(tx: Tx, record_id: int, doctor_ids: set[int], at: dt.datetime) ->
     current = shared_doctor_ids(tx, record_id)
     for doctor_id in current - doctor_ids:
         tx.execute("DELETE FROM record_shares WHERE record_id = ? AND doctor_id = ?", (record_id, doctor_id))
-    for doctor_id in sorted(doctor_ids - current):
+    add_shares(tx, record_id, doctor_ids - current, at)
+
+
+def add_shares(tx: Tx, record_id: int, doctor_ids: set[int], at: dt.datetime) -> None:
+    """Share the record with ``doctor_ids`` too (none of whom it is shared with yet: a new record's)."""
+    for doctor_id in sorted(doctor_ids):
         tx.execute("INSERT INTO record_shares (record_id, doctor_id, shared_at) VALUES (?, ?, ?)",
                    (record_id, doctor_id, at))
 

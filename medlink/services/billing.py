@@ -67,6 +67,9 @@ class BillingService(Service):
         super().__init__(*args, **kwargs)
         self._cipher_factory = cipher
         self._cipher: RecordCipher | None = None
+        # Financial years whose counter row this process has seen committed: a counter row is never
+        # deleted, so their bills lock it straight away instead of first checking that it exists.
+        self._counted_years: set[str] = set()
 
     @property
     def cipher(self) -> RecordCipher:
@@ -143,7 +146,7 @@ class BillingService(Service):
                          max_length=1000, multiline=True)
         year = financial_year(self.clock.local_now().date())
 
-        def unit(tx: Tx) -> int:
+        def unit(tx: Tx) -> dict[str, Any]:
             appt = appointments.get(tx, appointment_id, for_update=True) if isinstance(appointment_id, int) else None
             if appt is None:
                 raise NotFound("No such appointment.")
@@ -155,13 +158,18 @@ class BillingService(Service):
             doctor = doctors.get(tx, session.user_id)
             if doctor["verification_status"] != "verified":
                 raise ConflictError("Only a verified doctor can issue bills.")
-            if bills.by_appointment(tx, appointment_id) is not None:
-                raise ConflictError("This appointment has already been billed.")
+            # A second bill of the appointment is refused by uq_bill_appointment at the INSERT (below):
+            # the appointment's row lock above already serialises desktops billing it at once.
             fees = self._fees_of(doctor)
             b = self.compute(consultation=fees.consultation, lab_test=fees.lab_test, medication=fees.medication,
                              other=fees.other, extra_charges=extra)
-            bills.ensure_counter(tx, year)
-            sequence = bills.next_receipt_sequence(tx, year)
+            try:
+                sequence = bills.next_receipt_sequence(tx, year) if year in self._counted_years else None
+            except LookupError:  # the counter row is gone (a restored database): make it again
+                sequence = None
+            if sequence is None:  # the year's first bill seen by this process
+                bills.ensure_counter(tx, year)
+                sequence = bills.next_receipt_sequence(tx, year)
             bill_id = bills.insert(tx, {
                 "receipt_number": f"ML/{year}/{sequence:06d}", "financial_year": year, "receipt_sequence": sequence,
                 "appointment_id": appointment_id, "patient_id": appt["patient_id"], "doctor_id": session.user_id,
@@ -169,26 +177,31 @@ class BillingService(Service):
                 "other_fees": b.other, "extra_charges": b.extra, "subtotal": b.subtotal, "gst_rate": b.gst_rate,
                 "gst_amount": b.gst, "total_amount": b.total, "additional_details": details,
                 "created_at": self.clock.utc_now()})
-            self.notifier.bill_issued(tx, bills.get(tx, bill_id))
+            bill = bills.get(tx, bill_id)  # the stored row (the receipt is drawn from exactly what is kept)
+            patient = patients.get(tx, appt["patient_id"])
+            self.notifier.bill_issued(tx, bill)
             self.audit.record(tx, actor=session, action="billing.create", subject=("patient", appt["patient_id"]),
                               obj=("bill", bill_id))
-            return bill_id
+            # Everything the receipt names, read under this unit's locks: no second read after the commit.
+            return {"bill": bill, "patient": patient, "doctor": doctor, "appointment": appt, "attached": None}
 
         for attempt in (1, 2):
             try:
-                bill_id = self.run(unit)
+                rows = self.run(unit)
                 break
             except IntegrityViolation as exc:
                 if exc.constraint == "uq_bill_appointment":
                     raise ConflictError("This appointment has already been billed.") from None
                 if attempt == 2 or exc.constraint not in COUNTER_KEYS:
                     raise  # else: another desktop opened the year's counter at the same moment; go again
+        self._counted_years.add(year)
+        bill_id = rows["bill"]["bill_id"]
         try:
-            path, rows = self._save_receipt(bill_id)
+            path, rows = self._save_receipt(bill_id, rows)
         except OSError:
             # The bill is saved; its receipt is rebuilt when opened (receipt_path).
             log.exception("receipt file of bill %s could not be written", bill_id)
-            path, rows = None, self._rows(bill_id)
+            path = None
         return from_row(Bill, rows["bill"], patient_name=rows["patient"]["name"], doctor_name=rows["doctor"]["name"],
                         receipt_path=str(path) if path else None)
 
@@ -244,10 +257,12 @@ class BillingService(Service):
                                           rows["patient"], rows["doctor"], rows["appointment"],
                                           issued_local=rows["bill"]["created_at"] + offset))
 
-    def _save_receipt(self, bill_id: int) -> tuple[Path, dict[str, Any]]:
+    def _save_receipt(self, bill_id: int, rows: dict[str, Any] | None = None) -> tuple[Path, dict[str, Any]]:
         """Write the receipt file if it is not there yet (never overwriting one), and attach it to
-        the patient's records once. Returns the path and the rows it was drawn from."""
-        rows = self._rows(bill_id)
+        the patient's records once. Returns the path and the rows it was drawn from (``rows``: those
+        ``create_bill`` read with the new bill, else read here)."""
+        if rows is None:
+            rows = self._rows(bill_id)
         bill = rows["bill"]
         folder = self.settings.records_dir / "receipts"
         folder.mkdir(parents=True, exist_ok=True)
@@ -270,14 +285,12 @@ class BillingService(Service):
         sealed = self.cipher.seal(pdf, bill["patient_id"])
 
         def unit(tx: Tx) -> None:
-            if medical_records.receipt_for_bill(tx, bill["bill_id"]) is not None:
-                return
             record_id = medical_records.insert(
                 tx, patient_id=bill["patient_id"], uploaded_by=bill["doctor_id"], uploader_role="doctor",
                 original_filename=receipt_file_name(bill), content_type="application/pdf",
                 size_bytes=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(), content=sealed,
                 upload_date=self.clock.utc_now(), kind="receipt", bill_id=bill["bill_id"])
-            medical_records.set_shares(tx, record_id, {bill["doctor_id"]}, self.clock.utc_now())
+            medical_records.add_shares(tx, record_id, {bill["doctor_id"]}, self.clock.utc_now())  # a new record
 
         try:
             self.run(unit)
