@@ -200,6 +200,8 @@ def run(env: BenchEnv) -> dict[str, float]:
                       "searches; slowest kinds (p95): " + ", ".join(f"{k} {percentile(v, 95) * 1000:.1f}"
                                                                     for k, v in slowest), flush=True)
                 if size == "100k":
+                    print(f"  {backend} 100k, p95 by kind: " + ", ".join(
+                        f"{k} {percentile(v, 95) * 1000:.1f}" for k, v in times.items()), flush=True)
                     wide = measure(ml, max(5, rounds // 2), seed=8, limit=50)
                     wide_p95 = percentile([t for ts in wide.values() for t in ts], 95) * 1000
                     metrics[f"search_p95_ms_{backend}_100k_50_rows"] = round(wide_p95, 2)

@@ -97,12 +97,17 @@ class DoctorSummary:
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of a search. ``total`` counts every match, except that a search of words stops
+    counting past ``medlink.dao.doctors.TOTAL_CAP``: then ``more`` is true and ``total`` is that cap
+    ("more than 1,000 doctors found")."""
+
     results: list[DoctorSummary]
     total: int
     offset: int
     limit: int
     order: str
     order_text: str
+    more: bool = False
 
 
 @dataclass(frozen=True)

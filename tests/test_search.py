@@ -290,6 +290,22 @@ def test_paging(clinic: Clinic, directory: dict[str, int], order: str) -> None:
     assert (len(filtered.results), filtered.total) == (1, 2)
 
 
+@pytest.mark.parametrize("order", ["name", "fee", "earliest"])
+def test_a_search_of_words_counts_up_to_a_cap(clinic: Clinic, directory: dict[str, int], order: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past TOTAL_CAP matches a search of words says "more" instead of counting every doctor; filters
+    alone are counted exactly (from the listing counts), and so are words with fewer matches."""
+    from medlink.dao import doctors
+
+    monkeypatch.setattr(doctors, "TOTAL_CAP", 2)
+    words = [clinic.ml.doctors.search(text="dr", order=order, limit=1, offset=k) for k in (0, 1, 3)]
+    assert [(p.total, p.more, len(p.results)) for p in words] == [(2, True, 1), (2, True, 1), (2, True, 1)]
+    exact = clinic.ml.doctors.search(text="cardiology", order=order, limit=1)
+    assert (exact.total, exact.more) == (2, False)
+    assert (clinic.ml.doctors.search(order=order, limit=1).total, clinic.ml.doctors.search(limit=1).more) == (4, False)
+    assert names(clinic, text="dr", order=order, limit=10) == names(clinic, order=order, limit=10)
+
+
 def test_paging_bounds_are_clamped(clinic: Clinic, directory: dict[str, int]) -> None:
     assert clinic.ml.doctors.search(limit=0).limit == 1
     assert clinic.ml.doctors.search(limit=10_000).limit == 200

@@ -127,23 +127,63 @@ def test_words_match_the_start_of_a_word_and_other_text_anywhere(db: Database, d
     assert found("0%") == [directory["iyer"]]
     assert found("md_d") == [directory["iyer"]]
     assert found("c_re") == []
+    assert found("जोस") == []  # words of any script are looked up; this one nobody has
 
 
 @pytest.mark.parametrize("query", [
     dict(terms=["care"]), dict(terms=["mbbs"]), dict(terms=["mbbs", "md"]), dict(terms=["mbbs"], city="Pune"),
     dict(terms=["care"], specialty="Cardiology"), dict(terms=["mbbs"], max_fee=Decimal("400")),
-    dict(terms=["mbbs", "100%"]), dict(terms=["dr"], offset=1, limit=2),
+    dict(terms=["mbbs", "100%"]), dict(terms=["dr"], offset=1, limit=2), dict(terms=["c"]),
+    dict(terms=["ca", "m"], city="pune", specialty="CARDIOLOGY"), dict(terms=["zz"]),
 ])
-def test_the_two_ways_to_a_page_of_words_agree(db: Database, directory: dict[str, int], query: dict) -> None:
+def test_the_ways_to_a_page_of_words_agree(db: Database, directory: dict[str, int], query: dict) -> None:
+    """Merging each word's first rows, gathering every match, and walking the listed doctors in
+    name order give the same page, and the count (capped or not) agrees."""
     full = dict(terms=[], specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
     full.update(query)
+    counted = {k: v for k, v in full.items() if k not in ("limit", "offset")}
+    rows = listed(db)
     with db.transaction() as tx:
-        gathered = doctors.search(tx, **full)
-        walked = doctors.search(tx, total=10**9, **full)
-        assert doctors.search_count(tx, **{k: v for k, v in full.items() if k not in ("limit", "offset")}) \
-            >= len(gathered)
-    assert [r["doctor_id"] for r in walked] == [r["doctor_id"] for r in gathered]
-    assert gathered
+        plan = doctors.word_plan(tx, full["terms"])
+        pages = {way: [r["doctor_id"] for r in doctors.search(tx, way=way, **full)]
+                 for way in ("lists", "gather", "walk") if way != "lists" or plan.expansions is not None}
+        total = doctors.search_count(tx, **counted)
+        assert doctors.search_count(tx, cap=2, **counted) == min(total, 2)
+    assert len(pages) == (3 if plan.expansions is not None else 2)
+    assert len(set(map(tuple, pages.values()))) == 1, pages
+    words = [w for w in full["terms"] if w.isalnum()]
+    want = [d for d in expected_ids(rows, words)
+            if all(other in fold(" ".join(r[c] for c in ("name", "specialty", "hospital", "qualifications")))
+                   for r in rows if r["doctor_id"] == d for other in full["terms"] if not other.isalnum())
+            and expected_count([r for r in rows if r["doctor_id"] == d], full["specialty"], full["city"],
+                               full["max_fee"])]
+    assert total == len(want)
+    by_name = sorted(want, key=lambda d: next((r["name"].lower(), d) for r in rows if r["doctor_id"] == d))
+    offset, limit = full.get("offset", 0), full.get("limit", 50)
+    assert pages["walk"] == by_name[offset:offset + limit]
+
+
+def test_a_word_starting_many_words_and_a_crowded_word(db: Database, directory: dict[str, int],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A short word that starts more distinct words than WORDS_CAP is gathered (few rows) or walked
+    (many rows); both give every doctor in name order, page after page."""
+    with db.transaction() as tx:
+        made = [make_doctor(tx, name=f"Dr. Zed {chr(ord('A') + n % 26)}{n:02d}", hospital=f"Zedclinic{n:02d}",
+                            qualifications="MBBS") for n in range(doctors.WORDS_CAP + 6)]
+    with db.transaction() as tx:
+        plan = doctors.word_plan(tx, ["zedc"])
+        assert plan.expansions is None and plan.way == "gather"
+        monkeypatch.setattr(doctors, "FEW_ROWS", 5)
+        assert doctors.word_plan(tx, ["zedc"]).way == "walk"
+        expected = [r["doctor_id"] for r in tx.query(
+            "SELECT doctor_id FROM doctor_info WHERE doctor_id IN (%s) ORDER BY name, doctor_id"
+            % ", ".join("?" for _ in made), made)]
+        query = dict(terms=["zedc"], specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
+        for way in ("gather", "walk"):
+            pages = [r["doctor_id"] for offset in range(0, len(made), 7)
+                     for r in doctors.search(tx, way=way, limit=7, offset=offset, **query)]
+            assert pages == expected, way
+        assert doctors.search_count(tx, **query) == len(made)
 
 
 def test_the_two_ways_to_a_doctors_patients_agree(db: Database, directory: dict[str, int],
@@ -161,3 +201,18 @@ def test_the_two_ways_to_a_doctors_patients_agree(db: Database, directory: dict[
         monkeypatch.setattr(appointments, "LARGE_PRACTICE", 1)
         large = appointments.patients_of_doctor(tx, doctor, limit=4, offset=1)
     assert large == small and len(small) == 4
+
+
+def test_words_of_any_script_with_their_marks(db: Database, directory: dict[str, int]) -> None:
+    """Devanagari's vowel signs are part of their word (they are marks, not separators)."""
+    with db.transaction() as tx:
+        sharma = make_doctor(tx, name="डॉ. अनीता शर्मा", hospital="Ayushman Arogya", qualifications="BAMS")
+    with db.transaction() as tx:
+        def found(*terms: str) -> list[int]:
+            return [r["doctor_id"] for r in doctors.search(
+                tx, terms=list(terms), specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)]
+
+        assert found("शर्मा") == [sharma]
+        assert found("अनी") == [sharma]  # the start of a word
+        assert found("र्मा") == []  # not its middle
+        assert found("शर्मा", "bams") == [sharma]

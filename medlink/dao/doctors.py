@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from medlink.db import Tx
+from medlink.db.words import MAX_WORD, fold, query_words
 
 PROFILE_COLUMNS = (
     "doctor_id", "email", "name", "phone", "qualifications", "specialty", "hospital", "hospital_address",
@@ -94,18 +96,45 @@ SEARCH_ORDERS = {
 }
 _SUMMARY = f"SELECT {', '.join(SEARCH_COLUMNS)}, {FEE_IN_FORCE} AS 'fee_in_force [DECIMAL]'"
 LISTED = "d.verification_status = 'verified' AND d.is_active = 1"  # the only doctors patients find
-# From this many matches on, a page of words walks the listed doctors in name order and looks up each
-# one's words, instead of gathering every match and sorting it (sql/*/003_search_at_scale.sql). MySQL
-# sorts its narrow word rows cheaply; FTS5's matches need their doctor_info rows to be sorted.
-BROAD_MATCHES = 2000
-_BROAD = {"sqlite": BROAD_MATCHES, "mysql": 5 * BROAD_MATCHES}
-
 # Free text, at scale (issue 8). Every word of the text must match somewhere in the name, specialty,
-# hospital or qualifications, ignoring case. A word of letters and digits only is looked up in the
-# full-text index of listed doctors (SQLite: FTS5 table doctor_search; MySQL: table of words
-# doctor_search_terms, both kept by triggers) and matches the start of a word there: "cardio" finds
-# "Cardiology", "dch" finds "DCH". Any other word ("100%", "md_d", "o'brien") is matched anywhere with
-# LIKE, its pattern characters taken literally, as every word was before the index.
+# hospital or qualifications. A word of letters and digits (medlink/db/words.py) matches the start of
+# a word there, ignoring case and accents: "cardio" finds "Cardiology", "dch" finds "DCH". Any other
+# text ("100%", "md_d", "o'brien") is matched anywhere with LIKE, its pattern characters taken literally.
+#
+# The index is the table doctor_search_terms (sql/*/004_search_words_in_name_order.sql): one row per
+# word of each listed doctor, with the doctor's name, specialty, city and fee, kept by triggers, and
+# indexed by (word, name), (word, city, name) and (word, specialty, name). A word typed by a patient
+# starts a few distinct words of the index ("cardio": cardiology, cardiologist, cardiothoracic): each
+# of them lists its doctors in name order already, so the first page is the first rows of a few such
+# lists, merged; no search gathers and sorts every match. The other words of the text are checked per
+# doctor, through (doctor_id, word), on the list of the word with the fewest rows.
+WORDS_CAP = 24  # a word starting more distinct words than this is looked up another way (below)
+FEW_ROWS = 2000  # a word with fewer rows than this has its matches gathered and sorted when need be
+TOTAL_CAP = 1000  # a search of words counts its matches up to this; beyond, "more than 1,000"
+
+
+@dataclass(frozen=True)
+class WordPlan:
+    """How a search's words are looked up: ``driver`` is the word whose rows are read (the one with
+    the fewest), ``expansions`` the distinct indexed words it starts (None: more than WORDS_CAP),
+    ``others`` the words checked per doctor, ``literal`` the text matched with LIKE, ``driver_rows``
+    the driver's rows counted up to FEW_ROWS."""
+
+    driver: str | None
+    expansions: tuple[str, ...] | None
+    others: tuple[str, ...]
+    literal: tuple[str, ...]
+    driver_rows: int
+
+    @property
+    def way(self) -> str:
+        """"lists" (merge the first rows of each expansion's list), "gather" (every match, sorted,
+        counted) or "walk" (listed doctors in name order, each checked for the words)."""
+        if self.driver is None:
+            return "walk"
+        if self.driver_rows < FEW_ROWS and (self.others or self.expansions is None):
+            return "gather"  # every match read once: its page and its count from one statement
+        return "lists" if self.expansions is not None else "walk"
 
 
 def _like(term: str) -> str:
@@ -113,28 +142,37 @@ def _like(term: str) -> str:
     return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
 
 
-def _split_terms(terms: list[str]) -> tuple[list[str], list[str]]:
-    """(words for the index, longest first; words for LIKE)."""
-    indexed = sorted({t for t in terms if t.isalnum()}, key=lambda t: (-len(t), t))
-    return indexed, [t for t in terms if not t.isalnum()]
+def _word_prefix(term: str) -> str:
+    return term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
 
 
-def _filters(literal: list[str], specialty: str | None, city: str | None, max_fee: Any,
+def _starts(tx: Tx, column: str, word: str) -> tuple[str, list[Any]]:
+    """``column`` holds a word starting with ``word`` (folded): a range of the index on both backends.
+    SQLite compares the folded words byte by byte; MySQL's collation ignores case and accents."""
+    return tx.per_dialect(sqlite=(f"{column} >= ? AND {column} < ?", [word, word + "\U0010ffff"]),
+                          mysql=(f"{column} LIKE ? ESCAPE '!'", [_word_prefix(word)]))
+
+
+def _literal_conditions(literal: tuple[str, ...] | list[str], alias: str = "d") -> tuple[list[str], list[Any]]:
+    where, params = [], []
+    for term in literal:
+        where.append(f"({alias}.name LIKE ? ESCAPE '!' OR {alias}.specialty LIKE ? ESCAPE '!' "
+                     f"OR {alias}.hospital LIKE ? ESCAPE '!' OR {alias}.qualifications LIKE ? ESCAPE '!')")
+        params.extend([_like(term)] * 4)
+    return where, params
+
+
+def _filters(literal: tuple[str, ...] | list[str], specialty: str | None, city: str | None, max_fee: Any,
              default_fee: Any) -> tuple[list[str], list[Any]]:
     """Conditions on ``doctor_info d`` besides the indexed words."""
-    where = [LISTED]
-    params: list[Any] = []
-    for term in literal:
-        where.append("(d.name LIKE ? ESCAPE '!' OR d.specialty LIKE ? ESCAPE '!' OR d.hospital LIKE ? ESCAPE '!' "
-                     "OR d.qualifications LIKE ? ESCAPE '!')")
-        params.extend([_like(term)] * 4)
+    where, params = _literal_conditions(literal)
     more, values = _narrowing("d", specialty, city, max_fee, default_fee)
-    return where + more, params + values
+    return [LISTED, *where, *more], params + values
 
 
 def _narrowing(alias: str, specialty: str | None, city: str | None, max_fee: Any,
                default_fee: Any) -> tuple[list[str], list[Any]]:
-    """The specialty, city and highest-fee filters on table ``alias`` (doctor_info, or MySQL's words)."""
+    """The specialty, city and highest-fee filters on table ``alias`` (doctor_info, or the words)."""
     where: list[str] = []
     params: list[Any] = []
     if specialty:
@@ -153,56 +191,125 @@ def _narrowing(alias: str, specialty: str | None, city: str | None, max_fee: Any
     return where, params
 
 
-def _word_prefix(term: str) -> str:
-    return term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+def _has_word(tx: Tx, n: int, owner: str, word: str, walking: bool = False) -> tuple[str, list[Any]]:
+    """The doctor ``owner`` (an id column) has a word starting with ``word``.
+    Over a bounded set of rows, EXISTS: MariaDB then chooses between probing (doctor_id, term) for
+    each row and gathering the word's rows once (cheaper for 1,300 rows against a word with 7,800).
+    When ``walking`` the listed doctors until a page is full, a scalar subquery with LIMIT, which is
+    always a probe: gathering "a" first would read 1.3 million index entries."""
+    starts, params = _starts(tx, f"x{n}.term", word)
+    if walking:
+        words = tx.per_dialect(sqlite=f"doctor_search_terms x{n} INDEXED BY ix_search_terms_doctor",
+                               mysql=f"doctor_search_terms x{n} FORCE INDEX (ix_search_terms_doctor)")
+        return f"(SELECT 1 FROM {words} WHERE x{n}.doctor_id = {owner} AND {starts} LIMIT 1) = 1", params
+    return f"EXISTS (SELECT 1 FROM doctor_search_terms x{n} WHERE x{n}.doctor_id = {owner} AND {starts})", params
 
 
-def _fts_query(indexed: list[str]) -> str:
-    return " ".join(f'"{t}"*' for t in indexed)
+def word_plan(tx: Tx, terms: list[str]) -> WordPlan:
+    """Decide how ``terms`` are looked up: at most two short statements, whatever the directory's size."""
+    indexed = query_words(terms)
+    literal = tuple(t for t in terms if fold(t)[:MAX_WORD] not in indexed)
+    if not indexed:
+        return WordPlan(None, None, (), literal, 0)
+    rows = FEW_ROWS  # the driver's rows, counted only when the way depends on it
+    driver = indexed[0]
+    if len(indexed) > 1:  # each word's rows, counted up to FEW_ROWS, in one statement; the fewest drive
+        counts, params = [], []
+        for n, word in enumerate(indexed):
+            counts.append(f"({_rows_of(tx, word)[0]}) AS n{n}")
+            params.extend(_rows_of(tx, word)[1])
+        row = tx.query_one(f"SELECT {', '.join(counts)}", params) or {}
+        found_rows = [int(row[f"n{n}"]) for n in range(len(indexed))]
+        rows = min(found_rows)
+        driver = indexed[found_rows.index(rows)]
+        if rows == 0:
+            return WordPlan(driver, (), (), literal, 0)
+    # The distinct words the driver starts, by a loose scan of the index: one seek per word found
+    # (SQLite by a recursive query; MariaDB does it for DISTINCT on its own, "Using index for group-by").
+    first, first_params = _starts(tx, "t.term", driver)
+    if tx.per_dialect(sqlite=True, mysql=False):
+        found = tx.query(
+            "WITH RECURSIVE found (term, n) AS ("
+            f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE {first} ORDER BY t.term LIMIT 1), 1"
+            " UNION ALL"
+            f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE t.term > f.term AND {first} ORDER BY t.term"
+            " LIMIT 1), f.n + 1 FROM found f WHERE f.term IS NOT NULL AND f.n <= ?)"
+            " SELECT term FROM found WHERE term IS NOT NULL", (*first_params, *first_params, WORDS_CAP))
+    else:
+        found = tx.query(f"SELECT DISTINCT t.term FROM doctor_search_terms t WHERE {first} LIMIT ?",
+                         (*first_params, WORDS_CAP + 1))
+    expansions = tuple(str(r["term"]) for r in found)
+    if len(expansions) > WORDS_CAP and len(indexed) == 1:
+        rows = int(tx.scalar(*_rows_of(tx, driver)))
+    return WordPlan(driver, expansions if len(expansions) <= WORDS_CAP else None,
+                    tuple(w for w in indexed if w != driver), literal, rows)
 
 
-def _uses_fts(tx: Tx) -> bool:
-    return tx.per_dialect(sqlite=True, mysql=False)
+def _rows_of(tx: Tx, word: str) -> tuple[str, list[Any]]:
+    """A statement counting the index rows of words starting with ``word``, up to FEW_ROWS."""
+    starts, params = _starts(tx, "t.term", word)
+    return (f"SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM doctor_search_terms t WHERE {starts} "
+            f"LIMIT {FEW_ROWS}) AS c", params)
 
 
-def _terms_subquery(indexed: list[str], select: str = "t0.doctor_id", narrowing: tuple[list[str], list[Any]] = ([], []),
-                    tail: str = "") -> tuple[str, list[Any]]:
-    """MySQL: ``select`` over the listed doctors with a word starting with each of ``indexed`` (and
-    the ``narrowing`` conditions on ``t0``, the rows of the first word, which carry the filters' columns)."""
-    sql = f"SELECT {select} FROM doctor_search_terms t0 WHERE t0.term LIKE ? ESCAPE '!'"
-    for n in range(1, len(indexed)):  # a semi-join: the optimizer starts from the word with fewer rows
-        sql += (f" AND t0.doctor_id IN (SELECT t{n}.doctor_id FROM doctor_search_terms t{n} "
-                f"WHERE t{n}.term LIKE ? ESCAPE '!')")
-    conditions, values = narrowing
-    sql += "".join(f" AND {c}" for c in conditions) + tail
-    return sql, [*(_word_prefix(t) for t in indexed), *values]
+def _words_source(tx: Tx, specialty: str | None, city: str | None) -> str:
+    """The words read through the index that fits the filters (each has the name order after them)."""
+    index = "ix_search_terms_city" if city else "ix_search_terms_specialty" if specialty else "ix_search_terms_name"
+    return tx.per_dialect(sqlite=f"doctor_search_terms s INDEXED BY {index}",
+                          mysql=f"doctor_search_terms s FORCE INDEX ({index})")
 
 
-def _matches_first(indexed: list[str]) -> tuple[str, list[Any]]:
-    """MySQL: a FROM clause joining the doctors the words find, gathered first, to their rows (the
-    optimizer would otherwise walk the name index to honour ORDER BY ... LIMIT and probe every doctor)."""
-    sql, words = _terms_subquery(indexed, select="DISTINCT t0.doctor_id")
-    return f"({sql}) AS m STRAIGHT_JOIN doctor_info d ON d.doctor_id = m.doctor_id", words
+def _word_rows(tx: Tx, plan: WordPlan, term_condition: str, term_params: list[Any], specialty: str | None,
+               city: str | None, max_fee: Any, default_fee: Any) -> tuple[str, list[Any]]:
+    """FROM and WHERE over the driver's rows that pass the filters and have the other words."""
+    where, params = [term_condition], list(term_params)
+    more, values = _narrowing("s", specialty, city, max_fee, default_fee)
+    where, params = where + more, params + values
+    for n, word in enumerate(plan.others):
+        condition, values = _has_word(tx, n, "s.doctor_id", word)
+        where.append(condition)
+        params.extend(values)
+    source = _words_source(tx, specialty, city)
+    if plan.literal:
+        source += " CROSS JOIN doctor_info d ON d.doctor_id = s.doctor_id"
+        conditions, values = _literal_conditions(plan.literal)
+        where, params = where + conditions, params + values
+    return f"{source} WHERE {' AND '.join(where)}", params
 
 
-def _in_words(tx: Tx, indexed: list[str]) -> tuple[str, list[Any]]:
-    """A condition on ``d``: among the doctors the index finds for every word (gathered first)."""
-    if _uses_fts(tx):
-        return "d.doctor_id IN (SELECT rowid FROM doctor_search WHERE doctor_search MATCH ?)", [_fts_query(indexed)]
-    sql, params = _terms_subquery(indexed)
-    return f"d.doctor_id IN ({sql})", params
+def _page_of_words(tx: Tx, plan: WordPlan, way: str, specialty: str | None, city: str | None, max_fee: Any,
+                   default_fee: Any, limit: int, offset: int) -> tuple[str, list[Any]]:
+    """A statement giving the page's (doctor_id, name) in name order, the way "lists" or "gather"."""
+    if way == "gather":
+        starts, values = _starts(tx, "s.term", plan.driver or "")
+        rows, params = _word_rows(tx, plan, starts, values, specialty, city, max_fee, default_fee)
+        return (f"SELECT s.doctor_id, s.name, COUNT(*) OVER () AS matches FROM {rows} GROUP BY s.doctor_id, s.name "
+                "ORDER BY s.name, s.doctor_id LIMIT ? OFFSET ?", [*params, limit, offset])
+    if plan.expansions is None:
+        raise ValueError("the way 'lists' needs a word that starts few words")
+    selects = [_word_rows(tx, plan, "s.term = ?", [term], specialty, city, max_fee, default_fee)
+               for term in plan.expansions]
+    if len(selects) == 1:  # one list: its first rows are the page
+        rows, params = selects[0]
+        return f"SELECT s.doctor_id, s.name FROM {rows} ORDER BY s.name, s.doctor_id LIMIT ? OFFSET ?", \
+            [*params, limit, offset]
+    lists, params = [], []
+    for n, (rows, values) in enumerate(selects):  # each list's first rows, merged
+        lists.append(f"SELECT doctor_id, name FROM (SELECT s.doctor_id, s.name FROM {rows} "
+                     f"ORDER BY s.name, s.doctor_id LIMIT ?) AS l{n}")
+        params.extend([*values, offset + limit])
+    by_name = tx.per_dialect(sqlite="name COLLATE NOCASE, doctor_id", mysql="name, doctor_id")
+    return f"{' UNION '.join(lists)} ORDER BY {by_name} LIMIT ? OFFSET ?", [*params, limit, offset]
 
 
-def _has_words(tx: Tx, indexed: list[str]) -> tuple[str, list[Any]]:
-    """A condition on ``d`` for walking listed doctors in name order: MySQL looks up each doctor's
-    words; SQLite gathers the matches once (an FTS5 prefix query per doctor would merge the prefix's
-    whole doclist every time)."""
-    if _uses_fts(tx):
-        return _in_words(tx, indexed)
-    # A scalar subquery with LIMIT: the optimizer may not turn it into a join that gathers every match.
-    checks = [f"(SELECT 1 FROM doctor_search_terms t{n} WHERE t{n}.doctor_id = d.doctor_id "
-              f"AND t{n}.term LIKE ? ESCAPE '!' LIMIT 1) = 1" for n in range(len(indexed))]
-    return " AND ".join(checks), [_word_prefix(t) for t in indexed]
+def _in_words(tx: Tx, words: list[str] | tuple[str, ...]) -> tuple[list[str], list[Any]]:
+    """Conditions on ``d``: among the doctors with each word (every match gathered: other orders)."""
+    where, params = [], []
+    for n, word in enumerate(words):
+        starts, values = _starts(tx, f"w{n}.term", word)
+        where.append(f"d.doctor_id IN (SELECT w{n}.doctor_id FROM doctor_search_terms w{n} WHERE {starts})")
+        params.extend(values)
+    return where, params
 
 
 def _walk_listed(tx: Tx, specialty: str | None, city: str | None) -> str:
@@ -215,63 +322,68 @@ def _walk_listed(tx: Tx, specialty: str | None, city: str | None) -> str:
 
 
 def search(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any, default_fee: Any,
-           order: str = "name", limit: int = 50, offset: int = 0, total: int | None = None) -> list[dict[str, Any]]:
+           order: str = "name", limit: int = 50, offset: int = 0, plan: WordPlan | None = None,
+           way: str | None = None) -> list[dict[str, Any]]:
     """Verified, active doctors matching every term (in name, specialty, hospital or
     qualifications) and the filters; ``order`` is a key of ``SEARCH_ORDERS``. Each row has
     ``fee_in_force``: the consultation fee, or ``default_fee`` for a doctor who set none.
-    ``total``, the number of matches if known (``search_count``), picks how words are looked up."""
+    ``plan`` is ``word_plan(tx, terms)`` if already made; ``way`` forces a way (tests compare them).
+    Rows found the way "gather" also carry ``matches``: the number of doctors found in all."""
     order_by = SEARCH_ORDERS[order]
-    indexed, literal = _split_terms(terms)
-    where, params = _filters(literal, specialty, city, max_fee, default_fee)
-    source = _walk_listed(tx, specialty, city)
-    if indexed:
-        if order == "name" and total is not None and total >= tx.per_dialect(**_BROAD):
-            # Many matches: walk the listed doctors in name order and stop at the page's end.
-            condition, words = _has_words(tx, indexed)
-            where, params = [*where, condition], [*params, *words]
-        elif _uses_fts(tx):
-            # Few matches: FTS5 first (the outer loop), then their rows, then the order.
-            source = "doctor_search s CROSS JOIN doctor_info d ON d.doctor_id = s.rowid"
-            where, params = ["s.doctor_search MATCH ?", *where], [_fts_query(indexed), *params]
-        elif order == "name" and not literal:
-            # Few matches on MySQL: the page is filtered and ordered in the narrow word rows, which carry
-            # name, specialty, city and fee; then only its doctors' rows are read.
-            page, words = _terms_subquery(
-                indexed, select="t0.doctor_id, t0.name",
-                narrowing=_narrowing("t0", specialty, city, max_fee, default_fee),
-                tail=" GROUP BY t0.doctor_id, t0.name ORDER BY t0.name, t0.doctor_id LIMIT ? OFFSET ?")
-            return tx.query(f"{_SUMMARY} FROM ({page}) AS m STRAIGHT_JOIN doctor_info d ON d.doctor_id = m.doctor_id "
-                            f"WHERE {LISTED} ORDER BY {order_by}", (default_fee, *words, limit, offset))
-        else:
-            source, words = _matches_first(indexed)
-            params = [*words, *params]
-    return tx.query(f"{_SUMMARY} FROM {source} WHERE {' AND '.join(where)} ORDER BY {order_by} LIMIT ? OFFSET ?",
-                    (default_fee, *params, limit, offset))
+    plan = plan or word_plan(tx, terms)
+    words = [w for w in (plan.driver, *plan.others) if w]
+    if plan.driver is not None and plan.expansions == ():  # a word nobody has
+        return []
+    way = way or plan.way
+    if order == "name" and words and way in ("lists", "gather"):
+        page, params = _page_of_words(tx, plan, way, specialty, city, max_fee, default_fee, limit, offset)
+        matches = ", pg.matches" if way == "gather" else ""  # how many in all, on every row
+        return tx.query(f"{_SUMMARY}{matches} FROM ({page}) AS pg CROSS JOIN doctor_info d "
+                        f"ON d.doctor_id = pg.doctor_id WHERE {LISTED} ORDER BY {order_by}", (default_fee, *params))
+    where, params = _filters(plan.literal, specialty, city, max_fee, default_fee)
+    if order == "name":  # walk the listed doctors in name order, checking each one's words; stop at the page's end
+        for n, word in enumerate(words):
+            condition, values = _has_word(tx, n, "d.doctor_id", word, walking=True)
+            where, params = [*where, condition], [*params, *values]
+    else:  # other orders sort every match
+        conditions, values = _in_words(tx, words)
+        where, params = where + conditions, params + values
+    return tx.query(f"{_SUMMARY} FROM {_walk_listed(tx, specialty, city)} WHERE {' AND '.join(where)} "
+                    f"ORDER BY {order_by} LIMIT ? OFFSET ?", (default_fee, *params, limit, offset))
 
 
 def search_count(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
-                 default_fee: Any) -> int:
-    indexed, literal = _split_terms(terms)
-    if not indexed and not literal:
+                 default_fee: Any, plan: WordPlan | None = None, cap: int | None = None) -> int:
+    """How many doctors ``search`` finds; with ``cap``, counting stops there (a search of words finds
+    up to every doctor: its total is shown as "more than ..." past a cap)."""
+    plan = plan or word_plan(tx, terms)
+    if plan.driver is None and not plan.literal:
         return listing_count(tx, specialty=specialty, city=city, max_fee=max_fee, default_fee=default_fee)
-    where, params = _filters(literal, specialty, city, max_fee, default_fee)
-    if not indexed:
-        return int(tx.scalar(f"SELECT COUNT(*) AS n FROM {_walk_listed(tx, specialty, city)} "
-                             f"WHERE {' AND '.join(where)}", params))
-    fts = _uses_fts(tx)
-    if where == [LISTED] and fts:  # words only: the index holds listed doctors only, so it counts alone
-        return int(tx.scalar("SELECT COUNT(*) AS n FROM doctor_search WHERE doctor_search MATCH ?",
-                             (_fts_query(indexed),)))
-    if not fts and not literal:  # MySQL's word rows hold listed doctors only, with the filters' columns
-        sql, words = _terms_subquery(indexed, select="COUNT(DISTINCT t0.doctor_id) AS n",
-                                     narrowing=_narrowing("t0", specialty, city, max_fee, default_fee))
-        return int(tx.scalar(sql, words))
-    if fts:
-        return int(tx.scalar("SELECT COUNT(*) AS n FROM doctor_search s CROSS JOIN doctor_info d "
-                             f"ON d.doctor_id = s.rowid WHERE s.doctor_search MATCH ? AND {' AND '.join(where)}",
-                             (_fts_query(indexed), *params)))
-    source, words = _matches_first(indexed)
-    return int(tx.scalar(f"SELECT COUNT(*) AS n FROM {source} WHERE {' AND '.join(where)}", (*words, *params)))
+    limit = "" if cap is None else f" LIMIT {int(cap)}"
+    if plan.driver is None:  # text matched with LIKE only
+        where, params = _filters(plan.literal, specialty, city, max_fee, default_fee)
+        return int(tx.scalar(f"SELECT COUNT(*) AS n FROM (SELECT d.doctor_id FROM {_walk_listed(tx, specialty, city)} "
+                             f"WHERE {' AND '.join(where)}{limit}) AS c", params))
+    if plan.expansions == ():
+        return 0
+    if plan.expansions is not None:
+        term_condition = f"s.term IN ({', '.join('?' for _ in plan.expansions)})"
+        term_params: list[Any] = list(plan.expansions)
+    else:
+        term_condition, term_params = _starts(tx, "s.term", plan.driver)
+    rows, params = _word_rows(tx, plan, term_condition, term_params, specialty, city, max_fee, default_fee)
+    return int(tx.scalar(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT s.doctor_id FROM {rows}{limit}) AS c", params))
+
+
+def search_ids(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
+               default_fee: Any, cap: int, plan: WordPlan | None = None) -> list[int]:
+    """Ids of every match (at most ``cap``), for orders computed outside SQL."""
+    plan = plan or word_plan(tx, terms)
+    where, params = _filters(plan.literal, specialty, city, max_fee, default_fee)
+    conditions, values = _in_words(tx, [w for w in (plan.driver, *plan.others) if w])
+    rows = tx.query(f"SELECT d.doctor_id FROM doctor_info d WHERE {' AND '.join(where + conditions)} "
+                    "ORDER BY d.doctor_id LIMIT ?", (*params, *values, cap))
+    return [int(r["doctor_id"]) for r in rows]
 
 
 def listing_count(tx: Tx, *, specialty: str | None, city: str | None, max_fee: Any, default_fee: Any) -> int:
@@ -286,19 +398,6 @@ def listing_count(tx: Tx, *, specialty: str | None, city: str | None, max_fee: A
         params.append(max_fee)
     return int(tx.scalar("SELECT COALESCE(SUM(doctors), 0) AS n FROM doctor_listing_counts "
                          f"WHERE {' AND '.join(where)}", params))
-
-
-def search_ids(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,
-               default_fee: Any, cap: int) -> list[int]:
-    """Ids of every match (at most ``cap``), for orders computed outside SQL."""
-    indexed, literal = _split_terms(terms)
-    where, params = _filters(literal, specialty, city, max_fee, default_fee)
-    if indexed:
-        condition, words = _in_words(tx, indexed)
-        where, params = [*where, condition], [*params, *words]
-    rows = tx.query(f"SELECT d.doctor_id FROM doctor_info d WHERE {' AND '.join(where)} ORDER BY d.doctor_id LIMIT ?",
-                    (*params, cap))
-    return [int(r["doctor_id"]) for r in rows]
 
 
 def summaries(tx: Tx, doctor_ids: list[int], default_fee: Any) -> list[dict[str, Any]]:

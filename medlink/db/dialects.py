@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from medlink.db import words
 from medlink.db.errors import IntegrityViolation
 from medlink.db.url import DatabaseURL
 from medlink.errors import ServiceUnavailable
@@ -139,11 +140,15 @@ class SQLiteDialect(Dialect):
             raise ServiceUnavailable(f"Cannot open the database file {self.path}: {exc}. "
                                      "Check that the folder exists and is writable.") from exc
         conn.row_factory = _dict_row
+        # The search index's triggers split a doctor's words with this (medlink/db/words.py).
+        conn.create_function(words.SQL_FUNCTION, 4, words.listing_words_json, deterministic=True)
+        conn.execute("PRAGMA trusted_schema = ON")  # this file is MedLink's own: its triggers may call it
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA mmap_size = 268435456")
         return conn
 
     def begin(self, conn: sqlite3.Connection) -> None:

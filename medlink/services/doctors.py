@@ -218,24 +218,32 @@ class DoctorService(Service):
         query = dict(terms=terms, specialty=specialty, city=city, max_fee=fee_cap, default_fee=default_fee)
         now = self.clock.local_now()
         with self.db.transaction() as tx:
-            total = doctors.search_count(tx, **query)
+            plan = doctors.word_plan(tx, terms)
+            words = plan.driver is not None
             if order == "earliest":
-                ids = doctors.search_ids(tx, cap=EARLIEST_CAP, **query)
+                ids = doctors.search_ids(tx, cap=EARLIEST_CAP, plan=plan, **query)
                 rows = doctors.summaries(tx, ids, default_fee)
                 slots = next_open_slots(tx, rows, now)
                 never = dt.datetime.max
                 rows.sort(key=lambda r: (slots[int(r["doctor_id"])] or never, r["name"], r["doctor_id"]))
                 rows = rows[offset:offset + limit]
             else:
-                rows = doctors.search(tx, order=order, limit=limit, offset=offset, total=total, **query) \
-                    if offset < total else []
+                rows = doctors.search(tx, order=order, limit=limit, offset=offset, plan=plan, **query)
                 slots = next_open_slots(tx, rows, now)
+            if rows and "matches" in rows[0]:
+                total = int(rows[0]["matches"])  # counted with the page
+            elif offset == 0 and len(rows) < limit and order != "earliest":
+                total = len(rows)  # the whole of it is on this page
+            else:
+                total = doctors.search_count(tx, plan=plan, cap=doctors.TOTAL_CAP + 1 if words else None, **query)
+        more = total > doctors.TOTAL_CAP and words
+        total = doctors.TOTAL_CAP if more else total
         results = [DoctorSummary(doctor_id=int(r["doctor_id"]), name=r["name"], specialty=r["specialty"],
                                  hospital=r["hospital"], city=r["city"], experience_years=int(r["experience_years"]),
                                  qualifications=r["qualifications"], consultation_fee=Decimal(r["fee_in_force"])
                                  .quantize(Decimal("0.01")), verified=True, next_open_slot=slots[int(r["doctor_id"])])
                    for r in rows]
-        return SearchPage(results, total, offset, limit, order, f"Sorted {ORDERS[order]}.")
+        return SearchPage(results, total, offset, limit, order, f"Sorted {ORDERS[order]}.", more)
 
     def specialties(self) -> list[str]:
         with self.db.transaction() as tx:

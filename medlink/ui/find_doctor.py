@@ -58,8 +58,11 @@ def order_line(page: SearchPage, local: str | None = None) -> str:
     return f"{page.order_text} {NEUTRAL} {VERIFIED_NOTE}"
 
 
-def found_text(total: int) -> str:
-    return "No doctors found" if total == 0 else "1 doctor found" if total == 1 else f"{total} doctors found"
+def found_text(total: int, more: bool = False) -> str:
+    """What the count line says; ``more``: the search stopped counting at ``total``."""
+    if more:
+        return f"More than {total:,} doctors found"
+    return "No doctors found" if total == 0 else "1 doctor found" if total == 1 else f"{total:,} doctors found"
 
 
 
@@ -168,8 +171,11 @@ class FindDoctorScreen(Screen):
         key = next((k for k, o in HEADING_ORDERS.items() if o == page.order), None)
         self.table.show_order(key, descending=page.order == "experience")
         self.order_note.configure(text=order_line(page))
-        self.found.configure(text=found_text(page.total))
-        self.pager.show(page.offset, len(page.results), page.total)
+        self.found.configure(text=found_text(page.total, page.more))
+        if page.more:  # not counted to the end: a next page while this one is full
+            self.pager.show(page.offset, len(page.results), more=len(page.results) == page.limit)
+        else:
+            self.pager.show(page.offset, len(page.results), page.total)
         rows = self.table.row_ids()
         if rows and self.table.selected_id() is None:
             self.table.select(rows[0])

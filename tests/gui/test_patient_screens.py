@@ -153,6 +153,28 @@ def test_patient_searches_books_sees_and_cancels_an_appointment(app: MedLinkApp,
     assert not appointments.actions.winfo_ismapped()  # nothing left to cancel or move
 
 
+def test_a_search_with_very_many_matches_says_more_and_pages_on(app: MedLinkApp, clinic: MedLink,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the count's cap the screen says "More than ..." and the pager goes on while pages are full."""
+    from medlink.dao import doctors
+    from medlink.ui import find_doctor
+
+    monkeypatch.setattr(doctors, "TOTAL_CAP", 3)
+    monkeypatch.setattr(find_doctor, "PAGE_SIZE", 5)
+    search = open_from_navigation(app, "Find a doctor", "find_doctor")
+    type_into(search.form.fields["text"].widget, "dr")
+    search.form.fields["text"].widget.event_generate("<Return>")
+    wait_until(app, lambda: search.found.cget("text") == "More than 3 doctors found")
+    assert search.pager.label.cget("text") == "1\u20135" and search.pager.next_button.instate(["!disabled"])
+    first = search.table.row_ids()
+    search.pager.next_button.invoke()
+    wait_until(app, lambda: search.pager.label.cget("text") == "6\u201310")
+    assert not set(first) & set(search.table.row_ids())
+    search.pager.next_button.invoke()
+    wait_until(app, lambda: search.pager.label.cget("text") == "11\u201313")
+    assert search.pager.next_button.instate(["disabled"]) and search.found.cget("text") == "More than 3 doctors found"
+
+
 def navigation_labels(app: MedLinkApp) -> list[tuple[str, object]]:
     return [(button.cget("text"), key) for key, button in app._nav_buttons.items()]
 
