@@ -437,7 +437,7 @@ def test_appointments_need_a_patient_session(core: MedLink) -> None:
 
 
 def test_my_video_link_before_the_doctor_creates_it(core: MedLink, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(core, "video", None, raising=False)
+    monkeypatch.setattr(core.chatbot, "_video", None)  # a chatbot made without the video service
     asha, _, _ = book_for_asha(core)
     reply = core.chatbot.answer("my video call link", asha)
     assert reply.intent == "video_link"
