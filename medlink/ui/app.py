@@ -5,9 +5,10 @@ column on the left (filled by a role's home through :meth:`MedLinkApp.set_naviga
 empty) and the content area, which shows one screen at a time.
 
 Screens (see :mod:`medlink.ui.screen`) register themselves by name with ``@register_screen("name")``;
-the app imports every module of ``medlink.ui`` on start-up, so they are all known. Navigation is by
-name: ``app.show("doctor_profile", doctor_id=7)`` builds the screen on first use (``_build()``), caches
-it by class and calls ``refresh(**context)`` on every show. ``app.has_screen(name)`` says whether a
+``app.screens`` (a :class:`~medlink.ui.screen.ScreenRegistry`) imports a screen's module on its first
+show, so the window opens with the welcome screen's module only. Navigation is by name:
+``app.show("doctor_profile", doctor_id=7)`` builds the screen on first use (``_build()``), caches it by
+class and calls ``refresh(**context)`` on every show. ``app.has_screen(name)`` says whether a
 destination exists; ``app.register_screen(name, cls)`` adds one to this window only (tests).
 
 Errors: ``report_callback_exception`` is replaced. A ``MedLinkError`` is shown with its own message;
@@ -25,32 +26,31 @@ every Toplevel), so no personal data outlives the session in a widget. Nobody st
 Background upkeep: shortly after start and then every ``MAIL_INTERVAL_MS`` the e-mail outbox is sent
 (``ml.mailer.send_due`` on a worker; a round is skipped while the last still runs; failures are
 logged, never shown; ``app.mail_worker_enabled = False`` pauses it). Decrypted copies of opened
-records are purged on a worker at start and at log-out.
+records are purged on a worker at start and at log-out. What the welcome screen does not need waits
+until it is drawn (``UPKEEP_DELAY_MS`` after the first idle moment): that purge, loading the services
+and Pillow on a worker (so the first sign-in does not wait for them), and the window icon's smaller
+sizes (the 256-pixel icon, which Tk reads itself, is set at once).
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import os
-import pkgutil
 import time
 import tkinter as tk
-import webbrowser
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from tkinter import filedialog, messagebox, ttk
+from tkinter import messagebox, ttk
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from medlink import errors
-from medlink.desktop import open_with_system_viewer
 from medlink.ui import theme
-from medlink.ui.images import ImageStore
-from medlink.ui.screen import SCREENS, Screen
+from medlink.ui.images import ImageStore, preload_pillow
+from medlink.ui.screen import SCREEN_MODULES, SCREENS, Screen, ScreenRegistry
 from medlink.ui.tasks import BackgroundTask, pending_tasks, run_in_background, wait_for_workers
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ GC_INTERVAL_MS = 2_000  # cyclic garbage is collected on the Tk thread only (see
 WORKER_GRACE_S = 3.0
 MAIL_START_DELAY_MS = 3_000   # the first outbox round, shortly after start
 MAIL_INTERVAL_MS = 30_000     # then every 30 s (tests shrink both)
+UPKEEP_DELAY_MS = 400         # the rest of the start-up work, this long after the welcome screen is up
+ICON_SIZES = (256, 64, 32)
 ROLE_NAMES = {"patient": "Patient", "doctor": "Doctor", "admin": "Administrator"}
 
 ERROR_TITLES: tuple[tuple[type[errors.MedLinkError], str], ...] = (
@@ -91,14 +93,6 @@ class ShownDialog:
     kind: str  # "error" | "info" | "question"
     title: str
     message: str
-
-
-def load_screen_modules() -> None:
-    """Import every module of ``medlink.ui`` so that each screen registers itself."""
-    import medlink.ui as package
-
-    for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
-        importlib.import_module(module.name)
 
 
 def error_title(error: errors.MedLinkError) -> str:
@@ -133,8 +127,7 @@ class MedLinkApp(tk.Tk):
         self._last_activity = time.monotonic()
         self.palette = theme.apply_theme(self)
         self.images = ImageStore(self)
-        load_screen_modules()
-        self.screens: dict[str, type[Screen]] = dict(SCREENS)
+        self.screens = ScreenRegistry(SCREENS, SCREEN_MODULES)
         self._setup_window()
         self._build_layout()
         self._bind_keys()
@@ -192,9 +185,10 @@ class MedLinkApp(tk.Tk):
 
     def _screen_class(self, target: str | type[Screen]) -> type[Screen]:
         if isinstance(target, str):
-            if target not in self.screens:
-                raise LookupError(f"no screen is registered under the name {target!r}")
-            return self.screens[target]
+            try:
+                return self.screens[target]
+            except KeyError:
+                raise LookupError(f"no screen is registered under the name {target!r}") from None
         return target
 
     def _check_access(self, screen_class: type[Screen]) -> None:
@@ -276,12 +270,24 @@ class MedLinkApp(tk.Tk):
     # --- background upkeep: the e-mail outbox, decrypted copies ------------------------------------
 
     def _start_background_upkeep(self) -> None:
-        """Remove decrypted record copies left by an earlier run, and start the outbox worker.
-        ``mail_worker_enabled`` (tests turn it off or on) is read at every round."""
+        """Start the outbox worker, and leave the rest of the start-up work (:meth:`_upkeep_after_start`)
+        until the welcome screen is drawn. ``mail_worker_enabled`` (tests turn it off or on) is read at
+        every round."""
         self.mail_worker_enabled = True
         self._mail_task: BackgroundTask | None = None
-        run_in_background(self, self.ml.records.purge_opened, on_error=_log_upkeep_failure)
+        self.after_idle(lambda: self.after(UPKEEP_DELAY_MS, self._upkeep_after_start))
         self.after(MAIL_START_DELAY_MS, self._mail_tick)
+
+    def _upkeep_after_start(self) -> None:
+        """On a worker: remove decrypted record copies left by an earlier run, then load the services
+        and Pillow; then, back here, give the window its smaller icons."""
+        run_in_background(self, _upkeep_after_start, self.ml, on_error=_log_upkeep_failure,
+                          on_finally=self._add_icon_sizes)
+
+    def _add_icon_sizes(self) -> None:
+        icons = [self.images.photo("icon", size, size) for size in ICON_SIZES]
+        if all(icons):
+            self.iconphoto(True, *icons)
 
     def _mail_tick(self) -> None:
         """One round of the outbox worker: send what is due on a worker, never on the Tk thread, and
@@ -336,6 +342,8 @@ class MedLinkApp(tk.Tk):
         nothing pops up: the answer is the next of ``self.answers`` (a path), or None."""
         if self._record("file", title, ""):
             return self.answers.popleft() if self.answers else None  # type: ignore[return-value]
+        from tkinter import filedialog
+
         return filedialog.askopenfilename(parent=self, title=title, filetypes=list(filetypes)) or None
 
     def open_file(self, path: str | os.PathLike[str]) -> None:
@@ -343,6 +351,8 @@ class MedLinkApp(tk.Tk):
         is started: the path is recorded as a dialog of kind ``open``."""
         if self._record("open", "Open file", str(path)):
             return
+        from medlink.desktop import open_with_system_viewer
+
         run_in_background(self, open_with_system_viewer, Path(path))
 
     def open_link(self, url: str) -> None:
@@ -350,6 +360,8 @@ class MedLinkApp(tk.Tk):
         nothing is started: the address is recorded as a dialog of kind ``link``."""
         if self._record("link", "Open link", url):
             return
+        import webbrowser
+
         run_in_background(self, webbrowser.open, url)
 
     # --- window -----------------------------------------------------------------------------------
@@ -384,9 +396,9 @@ class MedLinkApp(tk.Tk):
         self.geometry(f"{width}x{height}+{left}+{top}")
         self.minsize(*MIN_SIZE)
         self.resizable(True, True)
-        icons = [self.images.photo("icon", size, size) for size in (256, 64, 32)]
-        if all(icons):
-            self.iconphoto(True, *icons)
+        icon = self.images.photo("icon", ICON_SIZES[0], ICON_SIZES[0])  # as is: Tk reads it, no Pillow
+        if icon is not None:
+            self.iconphoto(True, icon)  # the smaller sizes follow after start (_add_icon_sizes)
         self.protocol("WM_DELETE_WINDOW", self._on_close)
 
     def _build_layout(self) -> None:
@@ -468,6 +480,16 @@ def _invoke_focused_button(event: tk.Event) -> str:
 
 def _log_logout_failure(error: BaseException) -> None:
     log.warning("logout failed: %s", type(error).__name__, exc_info=error)
+
+
+def _upkeep_after_start(ml: MedLink) -> None:
+    """The start-up work that can wait (on a worker): the purge, then the modules the first
+    sign-in and the first pictures need."""
+    try:
+        ml.records.purge_opened()
+    finally:
+        ml.load_services()
+        preload_pillow()
 
 
 def _log_upkeep_failure(error: BaseException) -> None:

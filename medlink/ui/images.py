@@ -6,6 +6,10 @@ tens of milliseconds. :class:`ImageStore` belongs to one window and turns images
 the Tk thread; Tk shows a photo only while Python holds a reference to it, so the store keeps every
 photo it hands out from :meth:`ImageStore.photo`.
 
+Start-up: a picture shown at its own size (the logos, the 256-pixel icon) is read by Tk itself, which
+decodes PNG exactly as Pillow does; Pillow (about 15 ms of imports) loads only to scale a picture,
+on a worker for the backdrops, or when :func:`preload_pillow` runs after start.
+
 A missing or unreadable asset is logged and gives ``None``: the screen then simply shows no picture.
 """
 
@@ -15,8 +19,10 @@ import functools
 import logging
 import tkinter as tk
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageTk
+if TYPE_CHECKING:
+    from PIL import Image, ImageTk
 
 log = logging.getLogger("medlink.ui")
 
@@ -30,6 +36,8 @@ Box = tuple[int, int, int, int]
 def load_asset(name: str, assets_dir: Path = ASSETS_DIR) -> Image.Image | None:
     """``assets/<name>.png`` decoded (RGB, or RGBA if it has transparency); None if unreadable.
     Cached: treat the result as read-only."""
+    from PIL import Image
+
     path = assets_dir / f"{name}.png"
     try:
         with Image.open(path) as image:
@@ -43,6 +51,8 @@ def load_asset(name: str, assets_dir: Path = ASSETS_DIR) -> Image.Image | None:
 def cover_image(name: str, width: int, height: int, shadow_box: Box | None = None) -> Image.Image | None:
     """The asset scaled and centre-cropped to fill ``width`` x ``height``, with a soft shadow under
     ``shadow_box`` (a panel floating over it). Pillow only: meant for a worker."""
+    from PIL import Image, ImageOps
+
     image = load_asset(name)
     if image is None or width < 2 or height < 2:
         return None
@@ -53,6 +63,8 @@ def cover_image(name: str, width: int, height: int, shadow_box: Box | None = Non
 def with_shadow(image: Image.Image, box: Box, blur: int = 14, offset: int = 6,
                 opacity: int = 60) -> Image.Image:
     """A copy of ``image`` with a soft shadow cast by a panel covering ``box`` (x0, y0, x1, y1)."""
+    from PIL import Image, ImageDraw, ImageFilter
+
     margin = blur * 3
     x0, y0, x1, y1 = box
     region = (max(0, x0 - margin), max(0, y0 - margin), min(image.width, x1 + margin),
@@ -77,9 +89,19 @@ class ImageStore:
         self._master = master
         self._dir = assets_dir
         self._photos: dict[tuple[str, int, int], ImageTk.PhotoImage] = {}
+        self._as_is: dict[str, tk.PhotoImage | None] = {}
 
-    def photo(self, name: str, max_width: int = 0, max_height: int = 0) -> ImageTk.PhotoImage | None:
-        """The asset as a photo, shrunk (never enlarged) to fit ``max_width`` x ``max_height``."""
+    def photo(self, name: str, max_width: int = 0,
+              max_height: int = 0) -> tk.PhotoImage | ImageTk.PhotoImage | None:
+        """The asset as a photo, shrunk (never enlarged) to fit ``max_width`` x ``max_height``. One
+        that fits already is read by Tk (no Pillow); one to shrink is scaled by Pillow."""
+        as_is = self._read_as_is(name)
+        if as_is is not None:
+            size = (as_is.width(), as_is.height())
+            if _fit(size, max_width, max_height) == size:
+                return as_is
+        from PIL import Image, ImageTk
+
         image = load_asset(name, self._dir)
         if image is None:
             return None
@@ -92,11 +114,28 @@ class ImageStore:
 
     def to_photo(self, image: Image.Image) -> ImageTk.PhotoImage:
         """A Tk photo of ``image`` for this window; the caller keeps the reference."""
+        from PIL import ImageTk
+
         return ImageTk.PhotoImage(image, master=self._master)
 
     def clear(self) -> None:
         """Forget every photo (the window is going away)."""
         self._photos.clear()
+        self._as_is.clear()
+
+    def _read_as_is(self, name: str) -> tk.PhotoImage | None:
+        """``assets/<name>.png`` read by Tk at its own size (kept); None if Tk cannot read it."""
+        if name not in self._as_is:
+            try:
+                self._as_is[name] = tk.PhotoImage(master=self._master, file=self._dir / f"{name}.png")
+            except tk.TclError:  # missing, or a format Tk does not read: Pillow's turn (it logs)
+                self._as_is[name] = None
+        return self._as_is[name]
+
+
+def preload_pillow() -> None:
+    """Import the parts of Pillow the screens use (for a worker, shortly after start)."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageOps, ImageTk, PngImagePlugin  # noqa: F401
 
 
 def _fit(size: tuple[int, int], max_width: int, max_height: int) -> tuple[int, int]:

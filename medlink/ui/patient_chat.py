@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import tkinter as tk
 from tkinter import ttk
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medlink.errors import MedLinkError
-from medlink.services.chatbot import ChatReply
 from medlink.ui import theme
 from medlink.ui.screen import Screen, register_screen
 from medlink.ui.widgets import autowrap, ensure_choice_styles, ensure_styles
+
+if TYPE_CHECKING:
+    from medlink.core import MedLink
+    from medlink.services.chatbot import ChatReply  # the module loads with ml.chatbot, on first use
+    from medlink.services.session import Session
 
 STARTERS = ("What is dengue?", "My next appointment", "Fees of a cardiologist", "Remedy for a cough")
 ASSISTANT = "MedLink assistant"
@@ -125,7 +129,7 @@ class PatientChatScreen(Screen):
         if show_question:
             self._append(YOU, text, "you")
         self._append(ASSISTANT, THINKING, "thinking", name_tag="bot_name")
-        self.run_task(self.ml.chatbot.answer, text, self.app.session, on_done=self._show_reply,
+        self.run_task(_answer, self.ml, text, self.app.session, on_done=self._show_reply,
                       on_error=lambda error: self._show_failure(error, text if show_question else ""))
 
     def _show_reply(self, reply: ChatReply) -> None:
@@ -179,3 +183,8 @@ class PatientChatScreen(Screen):
 
     def _scroll_to_end(self) -> None:
         self.history.see("end")
+
+
+def _answer(ml: MedLink, text: str, session: Session | None) -> ChatReply:
+    """On a worker: the chatbot's reply (its module and knowledge base load here on first use)."""
+    return ml.chatbot.answer(text, session)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import tkinter as tk
 from tkinter import ttk
-from typing import Any
-
-from PIL import Image, ImageTk
+from typing import TYPE_CHECKING, Any
 
 from medlink import __version__
 from medlink.ui.images import cover_image
 from medlink.ui.screen import Screen, register_screen
 from medlink.ui.tasks import BackgroundTask, run_in_background
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageTk
 
 TAGLINE = "Find the right doctor — neutrally. Your records stay yours."
 PRIVACY_NOTE = "Your medical records are encrypted and shared only with the doctors you choose."

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from tkinter import ttk
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +18,7 @@ import pytest
 
 from medlink.errors import PermissionDenied, ServiceUnavailable, ValidationError
 from medlink.ui.app import MedLinkApp, ShownDialog
-from medlink.ui.screen import Screen
+from medlink.ui.screen import SCREEN_MODULES, SCREENS, Screen, ScreenRegistry, load_screen_modules
 from medlink.ui.welcome import WelcomeScreen
 from tests.gui.helpers import button_with_text, label_texts, wait_until
 
@@ -77,6 +82,61 @@ def test_only_the_current_screen_is_mapped(app: MedLinkApp) -> None:
 def test_unknown_screen_name_is_a_bug(app: MedLinkApp) -> None:
     with pytest.raises(LookupError, match="no_such_screen"):
         app.show("no_such_screen")
+
+
+def test_the_table_of_screen_modules_names_every_screen_where_it_is_registered() -> None:
+    load_screen_modules()
+    registered = {name: cls.__module__ for name, cls in SCREENS.items() if cls.__module__.startswith("medlink.ui.")}
+    assert registered == {name: f"medlink.ui.{module}" for name, module in SCREEN_MODULES.items()}
+
+
+def test_the_registry_imports_a_module_on_first_lookup_and_finds_unlisted_screens() -> None:
+    load_screen_modules()  # every screen module is loaded: the registry is given deliberately wrong places
+    registry = ScreenRegistry({"counting": CountingScreen}, {"welcome": "welcome", "patient_login": "signup"})
+    assert "patient_login" in registry and "counting" in registry
+    assert registry["welcome"] is WelcomeScreen
+    assert registry["patient_login"] is SCREENS["patient_login"]  # not in signup: found where it is
+    assert "doctor_home" in registry  # listed nowhere: found among the registered screens
+    registry.pop("doctor_login")
+    assert "doctor_login" not in registry
+    registry["doctor_login"] = CountingScreen
+    assert registry["doctor_login"] is CountingScreen
+    assert set(registry) == set(SCREENS) | {"counting"}
+    assert "no_such_screen" not in registry
+    with pytest.raises(KeyError):
+        registry["no_such_screen"]
+
+
+OPEN_THEN_SIGN_IN = """
+import sys
+from tests.conftest import make_settings
+from medlink.core import MedLink
+from medlink.ui.app import MedLinkApp
+import json
+import pathlib
+tmp = pathlib.Path(sys.argv[1])
+with MedLink(make_settings(f"sqlite:///{tmp / 'start.db'}", tmp)) as ml:
+    ml.init_db()
+    app = MedLinkApp(ml)
+    app.update()
+    print(json.dumps(sorted(m for m in sys.modules if m.startswith(("medlink.ui.", "medlink.services.",
+                                                                     "tkcalendar", "pyperclip", "PIL")))))
+    app.show("patient_login")
+    print("medlink.ui.login" in sys.modules)
+    app.destroy()
+"""
+
+
+def test_the_window_opens_with_the_welcome_screen_module_only(tmp_path: Path) -> None:
+    if not os.environ.get("DISPLAY"):
+        pytest.skip("needs an X display")
+    done = subprocess.run([sys.executable, "-c", OPEN_THEN_SIGN_IN, str(tmp_path)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert done.returncode == 0, done.stderr
+    at_start, login_loaded = done.stdout.splitlines()
+    assert json.loads(at_start) == ["medlink.services.clock", "medlink.ui.app", "medlink.ui.images",
+                                    "medlink.ui.screen", "medlink.ui.tasks", "medlink.ui.theme", "medlink.ui.welcome"]
+    assert login_loaded == "True"
 
 
 def test_screen_with_roles_needs_a_matching_session(app: MedLinkApp) -> None:
