@@ -150,6 +150,25 @@ def get_detail(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
         "JOIN patient_info p ON p.patient_id = a.patient_id WHERE a.appointment_id = ?", (appointment_id,))
 
 
+def with_parties(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
+    """One appointment with everything its messages and its detail need, in one round trip: the
+    columns of ``get_detail`` (``doctor_name``, ``hospital``, ``specialty``, ``patient_name``,
+    ``confirmation``), plus ``patient_email``, ``doctor_email``, ``doctor_qualifications``,
+    ``hospital_address``, ``doctor_slot_minutes``, the video call's ``meeting_link`` (None without a
+    call) and ``confirmations``, how many booking confirmations it has had."""
+    return tx.query_one(
+        f"SELECT {', '.join('a.' + c for c in COLUMNS)}, {_CONFIRMATION}, "
+        "(SELECT COUNT(*) FROM email_outbox o WHERE o.appointment_id = a.appointment_id "
+        "AND o.kind = 'booking_confirmation') AS confirmations, "
+        "d.name AS doctor_name, d.hospital, d.specialty, d.email AS doctor_email, "
+        "d.qualifications AS doctor_qualifications, d.hospital_address, d.slot_minutes AS doctor_slot_minutes, "
+        "p.name AS patient_name, p.email AS patient_email, v.meeting_link "
+        "FROM appointments a JOIN doctor_info d ON d.doctor_id = a.doctor_id "
+        "JOIN patient_info p ON p.patient_id = a.patient_id "
+        "LEFT JOIN video_calls v ON v.appointment_id = a.appointment_id WHERE a.appointment_id = ?",
+        (appointment_id,))
+
+
 def doctors_of_patient(tx: Tx, patient_id: int) -> list[dict[str, Any]]:
     """The doctors the patient has had any appointment with (``doctor_id``, ``name``, ``specialty``)."""
     return tx.query("SELECT DISTINCT d.doctor_id, d.name, d.specialty FROM appointments a "

@@ -24,6 +24,39 @@ def enqueue(tx: Tx, *, dedupe_key: str, kind: str, recipient: str, subject: str,
         (dedupe_key, kind, recipient, subject, body_text, body_html, ics, appointment_id, at, at))
 
 
+def enqueue_many(tx: Tx, messages: list[dict[str, Any]], at: dt.datetime) -> list[bool]:
+    """Queue several messages (each a dict of ``enqueue``'s keyword arguments but ``at``) in two
+    round trips: one look for their dedupe keys, one INSERT of those not already queued. Returns,
+    per message, whether it was queued (False: a message with its key was there already, or came
+    earlier in ``messages``)."""
+    if not messages:
+        return []
+    keys = [m["dedupe_key"] for m in messages]
+    marks = ", ".join("?" for _ in keys)
+    seen = {r["dedupe_key"] for r in tx.query(f"SELECT dedupe_key FROM email_outbox WHERE dedupe_key IN ({marks})",
+                                              tuple(dict.fromkeys(keys)))}
+    queued, rows = [], []
+    for m in messages:
+        new = m["dedupe_key"] not in seen
+        queued.append(new)
+        if new:
+            seen.add(m["dedupe_key"])
+            rows.append((m["dedupe_key"], m["kind"], m["recipient"], m["subject"], m["body_text"], m["body_html"],
+                         m["ics"], m["appointment_id"], at, at))
+    if rows:
+        values = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)" for _ in rows)
+        tx.execute("INSERT INTO email_outbox (dedupe_key, kind, recipient, subject, body_text, body_html, ics, "
+                   f"appointment_id, status, attempts, next_attempt_at, created_at) VALUES {values}",
+                   tuple(v for row in rows for v in row))
+    return queued
+
+
+def count_for_appointment(tx: Tx, appointment_id: int, kind: str) -> int:
+    """How many messages of ``kind`` the appointment has had."""
+    return int(tx.scalar("SELECT COUNT(*) AS n FROM email_outbox WHERE appointment_id = ? AND kind = ?",
+                         (appointment_id, kind)))
+
+
 def get(tx: Tx, message_id: int) -> dict[str, Any] | None:
     return tx.query_one(f"{_SELECT} WHERE message_id = ?", (message_id,))
 

@@ -68,12 +68,17 @@ class AppointmentService(Service):
                 tx, patient_id=session.user_id, doctor_id=doctor_id, appointment_date=day,
                 appointment_day=day_name(day), appointment_time=at, mode=mode, reason=reason,
                 created_at=self.clock.utc_now(), idempotency_key=key)
-            row = appointments.get(tx, appointment_id)
-            self.video.create_at_booking(tx, row)
-            self.notifier.appointment_booked(tx, row)
+            self.video.create_at_booking(tx, {"appointment_id": appointment_id, "patient_id": session.user_id,
+                                              "doctor_id": doctor_id, "appointment_date": day, "mode": mode})
+            row = self._with_parties(tx, appointment_id)
+            if self.notifier.appointment_booked(tx, row) is True:
+                row["confirmation"] = "pending"  # the newest confirmation is the one just queued
+            else:  # queued before (or not by this notifier): as the outbox has it
+                row = self._with_parties(tx, appointment_id)
+            # The audit row last: the chain's head stays locked only from here to the commit.
             self.audit.record(tx, actor=session, action="appointment.book", subject=session.actor,
                               obj=("appointment", appointment_id))
-            return to_appointment(appointments.get_detail(tx, appointment_id))
+            return to_appointment(row)
 
         try:
             return self._write(unit)
@@ -93,10 +98,11 @@ class AppointmentService(Service):
             self._require_booked_and_ahead(row, "cancelled")
             status = "cancelled_by_patient" if session.role == "patient" else "cancelled_by_doctor"
             appointments.set_status(tx, appointment_id, status, self.clock.utc_now())
-            self.notifier.appointment_cancelled(tx, appointments.get(tx, appointment_id), session.role)
+            detail = self._with_parties(tx, appointment_id)
+            self.notifier.appointment_cancelled(tx, detail, session.role)  # no confirmation: detail stays true
             self.audit.record(tx, actor=session, action="appointment.cancel", subject=("patient", row["patient_id"]),
                               obj=("appointment", appointment_id))
-            return to_appointment(appointments.get_detail(tx, appointment_id))
+            return to_appointment(detail)
 
         return self._write(unit)
 
@@ -113,10 +119,14 @@ class AppointmentService(Service):
             self._check_on_grid(tx, doctor, day, at)
             appointments.move(tx, appointment_id, day, day_name(day), at, self.clock.utc_now())
             self.video.follow_move(tx, appointment_id, day)
-            self.notifier.appointment_rescheduled(tx, appointments.get(tx, appointment_id))
+            detail = self._with_parties(tx, appointment_id)
+            if self.notifier.appointment_rescheduled(tx, detail) is True:
+                detail["confirmation"] = "pending"  # the newest confirmation is the one just queued
+            else:
+                detail = self._with_parties(tx, appointment_id)
             self.audit.record(tx, actor=session, action="appointment.reschedule",
                               subject=("patient", row["patient_id"]), obj=("appointment", appointment_id))
-            return to_appointment(appointments.get_detail(tx, appointment_id))
+            return to_appointment(detail)
 
         return self._write(unit)
 
@@ -140,9 +150,10 @@ class AppointmentService(Service):
             if starts > self.clock.local_now():
                 raise ValidationError("An appointment can be closed only once it has started.", "appointment_id")
             appointments.set_status(tx, appointment_id, status, self.clock.utc_now())
+            detail = appointments.get_detail(tx, appointment_id)
             self.audit.record(tx, actor=session, action=action, subject=("patient", row["patient_id"]),
                               obj=("appointment", appointment_id))
-            return to_appointment(appointments.get_detail(tx, appointment_id))
+            return to_appointment(detail)
 
         return self._write(unit)
 
@@ -153,9 +164,10 @@ class AppointmentService(Service):
 
         def unit(tx: Tx) -> Appointment:
             row = self._own(tx, session, appointment_id, "appointment.view")
+            detail = appointments.get_detail(tx, appointment_id)
             self.audit.record(tx, actor=session, action="appointment.view", subject=("patient", row["patient_id"]),
                               obj=("appointment", appointment_id))
-            return to_appointment(appointments.get_detail(tx, appointment_id))
+            return to_appointment(detail)
 
         return self.run(unit)
 
@@ -230,6 +242,13 @@ class AppointmentService(Service):
                                   "choose one of the offered times.", "time")
         if availability.is_on_leave(tx, doctor["doctor_id"], day):
             raise ConflictError("The doctor is on leave that day. Please choose another day.")
+
+    @staticmethod
+    def _with_parties(tx: Tx, appointment_id: int) -> dict[str, Any]:
+        row = appointments.with_parties(tx, appointment_id)
+        if row is None:  # written in this very transaction: cannot happen
+            raise NotFound("No such appointment.")
+        return row
 
     def _own(self, tx: Tx, session: Session, appointment_id: Any, action: str) -> dict[str, Any]:
         row = appointments.get(tx, appointment_id, for_update=True) if isinstance(appointment_id, int) else None

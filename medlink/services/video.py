@@ -72,9 +72,10 @@ class VideoService(Service):
 
         def unit(tx: Tx) -> dict | None:
             appt = self._own(tx, session, appointment_id, "video.view")
+            call = video_calls.by_appointment(tx, appointment_id)
             self.audit.record(tx, actor=session, action="video.view", subject=("patient", appt["patient_id"]),
                               obj=("appointment", appointment_id))
-            return video_calls.by_appointment(tx, appointment_id)
+            return call
 
         row = self.run(unit)
         return from_row(VideoLink, row) if row else None
@@ -108,9 +109,11 @@ class VideoService(Service):
             else:
                 video_calls.update_link(tx, appointment_id, provider, link, code, appt["appointment_date"], now)
             self.notifier.video_link_changed(tx, appt, link)
+            call = video_calls.by_appointment(tx, appointment_id)
+            # The audit row last: the chain's head stays locked only from here to the commit.
             self.audit.record(tx, actor=session, action="video.create", subject=("patient", appt["patient_id"]),
                               obj=("appointment", appointment_id), detail=provider)
-            return video_calls.by_appointment(tx, appointment_id)
+            return call
 
         return from_row(VideoLink, self.run(unit))
 
