@@ -220,3 +220,122 @@ def test_only_the_bills_patient_and_doctor_open_its_receipt(clinic: Clinic, issu
         ("patient", issued["patient_id"], issued["patient_id"], "bill", str(bill_id)),
         ("doctor", issued["doctor_id"], issued["patient_id"], "bill", str(bill_id))]
 
+
+
+# -- the page drawn directly and the page platypus lays out ---------------------------------------------------
+def receipt_data(**changes: Any) -> Any:
+    """A receipt's rows without a database; ``changes`` replace fields (``bill``/``patient``/``doctor``
+    entries are merged into the defaults)."""
+    import datetime as dt
+
+    from medlink.services.receipts import ReceiptData
+
+    parts: dict[str, Any] = dict(
+        clinic_name=CLINIC_NAME, clinic_address=CLINIC_ADDRESS,
+        bill=dict(receipt_number="ML/2026-27/000042", consultation_fee=D("1234.50"), lab_test_fee=D("250.00"),
+                  medication_fee=D("99.99"), subtotal=D("1584.49"), gst_rate=D("18.00"), gst_amount=D("285.21"),
+                  other_fees=D("100.00"), extra_charges=D("1500.00"), total_amount=D("3469.70"),
+                  additional_details="Nebulisation x2 & dressing <kit>.\nReview in a week."),
+        patient=dict(name="Asha Rao", patient_id=42, phone="+919845012345", email="asha@example.in"),
+        doctor=dict(name="Dr. Meera Pillai", qualifications=QUALIFICATIONS, specialty="General Physician",
+                    hospital="Lakshmi Family Clinic", registration_number="TNMC-45678"),
+        appointment=dict(appointment_date=dt.date(2026, 12, 7), appointment_day="Monday",
+                         appointment_time=dt.time(9, 0), mode="online"),
+        issued_local=dt.datetime(2026, 11, 30, 8, 30))
+    for key, value in changes.items():
+        parts[key] = {**parts[key], **value} if isinstance(parts[key], dict) else value
+    return ReceiptData(**parts)
+
+
+def placed_text(data: bytes) -> list[tuple[int, float, float, str]]:
+    """Every run of text on the pages with the point it starts at: (page, x, y, text)."""
+    found: list[tuple[int, float, float, str]] = []
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(data)).pages, start=1):
+        def visit(text: str, cm: list[float], tm: list[float], *_: Any, number: int = number) -> None:
+            if text.strip():
+                x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                found.append((number, x, y, " ".join(text.split())))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def same_places(a: list[tuple[int, float, float, str]], b: list[tuple[int, float, float, str]]) -> bool:
+    """The same texts in the same order on the same pages, each within 0.01 pt of the same point."""
+    return len(a) == len(b) and all(
+        (pa, ta) == (pb, tb) and abs(xa - xb) < 0.01 and abs(ya - yb) < 0.01
+        for (pa, xa, ya, ta), (pb, xb, yb, tb) in zip(a, b, strict=True))
+
+
+LONG = ("Consultation, review of the blood reports, a second opinion on the X-ray and a diet chart; "
+        "followed by advice on exercise, sleep and the medicines to continue for the next fortnight")
+# Lines a Paragraph lets run a little over their column, narrowing the spaces (ReportLab's space shrinkage)
+SQUEEZED_BOX = "General Vellore), MBBS in in (AIIMS), Medicine"
+SQUEEZED_LINE = ("Cardiology Medicine DNB Cardiology Cardiology MBBS Diabetology Cardiology (CMC Medicine Paediatrics "
+                 "Medicine")
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    dict(clinic_address="", bill=dict(additional_details="")),
+    dict(clinic_name="Sri Venkateswara Multispeciality Hospital and Research Centre",
+         clinic_address="Plot 7, Industrial Estate Road, Guindy, Chennai 600032, Tamil Nadu\nPhone 044 2250 1234\n"
+                        "GSTIN 33AABCS1234M1Z5"),
+    dict(bill=dict(additional_details=LONG + "\n" + LONG, gst_rate=D("12.50")),
+         patient=dict(name="Venkata Subramaniam Raghunathan Iyer Krishnamurthy", email="ravi.kumar@hospital.in"),
+         doctor=dict(hospital="Government General Hospital, Park Town, Chennai", specialty="Paediatrics")),
+    dict(bill=dict(additional_details=SQUEEZED_LINE + "\n" + LONG), doctor=dict(qualifications=SQUEEZED_BOX),
+         clinic_address=SQUEEZED_LINE[:60]),
+    dict(patient=dict(name="Zoë Ñúñez O'Brien-Smith", phone="98450 12345"),
+         appointment=dict(appointment_time=__import__("datetime").time(17, 45), mode="offline")),
+], ids=["ordinary", "no-address-no-details", "long-clinic", "wrapped", "squeezed", "accents-in-person"])
+def test_a_one_page_receipt_is_drawn_where_platypus_places_it(changes: dict[str, Any]) -> None:
+    """The direct drawing of an ordinary receipt puts every word where the platypus layout does, in
+    the same order, so the page reads back the same."""
+    from medlink.services.receipts import _draw_one_page, _render_flowing, render_receipt
+
+    data = receipt_data(**changes)
+    direct, flowing = _draw_one_page(data), _render_flowing(data)
+    assert direct is not None, "an ordinary receipt is drawn directly"
+    assert render_receipt(data).startswith(b"%PDF-")
+    assert same_places(placed_text(direct), placed_text(flowing)), (placed_text(direct), placed_text(flowing))
+    assert pdf_text(direct) == pdf_text(flowing)
+    reader = pypdf.PdfReader(io.BytesIO(direct))
+    assert len(reader.pages) == 1 and reader.metadata.title == "Receipt ML/2026-27/000042"
+    assert reader.metadata.author == data.clinic_name and reader.metadata.subject == "MedLink receipt"
+
+
+def test_the_squeezed_lines_are_squeezed() -> None:
+    """The texts of the "squeezed" case above do run over their columns (else it would test nothing new)."""
+    from medlink.services.receipts import COLUMN, LABEL_W, WIDTH, _wrap
+
+    assert any(space < 0 for _, space in _wrap(SQUEEZED_BOX, "Helvetica", 9.5, COLUMN - LABEL_W) or [])
+    assert any(space < 0 for _, space in _wrap(SQUEEZED_LINE, "Helvetica", 9.5, WIDTH) or [])
+
+
+@pytest.mark.parametrize("changes", [
+    dict(patient=dict(email="venkatasubramaniam.raghunathan.krishnamurthy@example.org")),  # split mid-word
+    dict(bill=dict(additional_details="First visit.\n\nReview in a week.")),  # a blank line kept
+    dict(bill=dict(additional_details="Dressing\tkit")),  # a tab
+], ids=["long-word", "blank-line", "tab"])
+def test_text_the_direct_drawing_does_not_wrap_goes_to_platypus(changes: dict[str, Any]) -> None:
+    from medlink.services.receipts import _draw_one_page, _render_flowing, render_receipt
+
+    data = receipt_data(**changes)
+    assert _draw_one_page(data) is None
+    assert pdf_text(render_receipt(data)) == pdf_text(_render_flowing(data))
+
+
+def test_a_receipt_longer_than_a_page_flows_on_and_names_itself(clinic: Clinic) -> None:
+    doctor, doctor_id = clinic.doctor()
+    patient, _ = clinic.patient()
+    details = "\n".join(f"Dressing {i}: sterile gauze and bandage" for i in range(1, 25))
+    bill = clinic.ml.billing.create_bill(doctor, book(clinic, patient, doctor_id)[0], additional_details=details)
+    data = Path(bill.receipt_path).read_bytes()
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert len(pages) == 2
+    assert "Dressing 24: sterile gauze and bandage" in flat(pdf_text(data))
+    assert f"Receipt {bill.receipt_number} (continued), page 2" in pages[1].extract_text()
+    assert "(continued)" not in pages[0].extract_text()
+    [record] = receipt_records(clinic)
+    assert record["sha256"] == hashlib.sha256(data).hexdigest()

@@ -1,11 +1,21 @@
-"""The receipt PDF, drawn with ReportLab from a bill row alone (plus the names it refers to)."""
+"""The receipt PDF, drawn with ReportLab from a bill row alone (plus the names it refers to).
+
+An ordinary receipt fits one A4 page and is drawn straight onto the canvas (``_draw_one_page``), at
+the positions ReportLab's platypus layout gives the same story (``_render_flowing``): the same look
+at a fraction of the cost (platypus measures, wraps and places every table cell on each receipt). A
+receipt that does not fit one page, or text the direct drawing does not wrap the way a Paragraph
+would (a word wider than its column, white space other than spaces and line breaks, blank lines),
+goes through platypus, which flows it on to further pages.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 TEAL = "#0E6E73"
@@ -50,6 +60,292 @@ def charge_lines(bill: dict[str, Any]) -> list[tuple[str, Decimal]]:
 
 def render_receipt(data: ReceiptData) -> bytes:
     """The receipt as PDF bytes: one A4 page for an ordinary bill (long details flow on)."""
+    pdf = _draw_one_page(data)
+    return pdf if pdf is not None else _render_flowing(data)
+
+
+# -- one page, drawn directly ------------------------------------------------------------------------------
+# The geometry of the platypus story in ``_render_flowing``, in points: A4 with 18 mm side and 16 mm top and
+# bottom margins, and the paddings, leadings and spaces its styles give.
+MM = 72 / 25.4
+PAGE_W, PAGE_H = 595.2755905511812, 841.8897637795277  # reportlab.lib.pagesizes.A4
+LEFT, TOP, BOTTOM = 18 * MM, PAGE_H - 16 * MM, 16 * MM
+WIDTH = PAGE_W - 36 * MM
+GAP = 8 * MM
+COLUMN = (WIDTH - GAP) / 2
+LABEL_W = 27 * MM
+FUZZ = 1e-6  # platypus' tolerance when it checks that a flowable fits
+SHRINK = 0.05  # rl_config.spaceShrinkage: a line may run over by 5% of a space per space in it
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+
+
+@functools.cache
+def _kit() -> SimpleNamespace:
+    """ReportLab's canvas, metrics and the palette, imported and built once (read-only afterwards)."""
+    from reportlab import rl_config
+    from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen.canvas import Canvas
+
+    # Page streams stay binary (zlib only): the ASCII85 wrapping ReportLab adds by default is for 7-bit mail
+    # and costs a sixth of the drawing; a receipt is a file. (Process-wide: receipts are all MedLink draws.)
+    rl_config.useA85 = 0
+    return SimpleNamespace(Canvas=Canvas, width=stringWidth, white=colors.white, teal=colors.HexColor(TEAL),
+                           ink=colors.HexColor(INK), muted=colors.HexColor(MUTED), rule=colors.HexColor(RULE),
+                           stripe=colors.HexColor("#F2F7F7"))
+
+
+def _plain(value: Any) -> str:
+    return str(value if value is not None else "")
+
+
+Line = tuple[str, float]  # a line of text and the word spacing that squeezes it into its width (0: none)
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[Line] | None:
+    """``text`` broken into lines as a platypus Paragraph of one font breaks it: words at white space,
+    greedily, a line allowed ``SHRINK`` of a space per space over ``width`` (its spaces then narrowed
+    to fit); one segment per line break. None where a Paragraph would do something else (split a long
+    word, keep a blank line, read a tab or another kind of space): the receipt then goes to platypus."""
+    measure = _kit().width
+    space = measure(" ", font, size)
+    lines: list[Line] = []
+
+    def close(words: list[str], used: float) -> None:
+        squeeze = width - used < -1e-8 and len(words) > 1
+        lines.append((" ".join(words), (width - used) / (len(words) - 1) if squeeze else 0.0))
+    for segment in text.split("\n"):
+        if not segment.strip(" ") or not segment.replace(" ", "").isprintable():
+            return None
+        line: list[str] = []
+        used = -space
+        for word in segment.split():
+            word_width = measure(word, font, size)
+            if word_width > width:
+                return None
+            wider = used + space + word_width
+            if not line or wider <= width + SHRINK * space * len(line):
+                line.append(word)
+                used = wider
+            else:
+                close(line, used)
+                line, used = [word], word_width
+        close(line, used)
+    return lines
+
+
+def _draw_one_page(data: ReceiptData) -> bytes | None:
+    """The receipt drawn straight onto one page, or None if it needs platypus (see the module doc)."""
+    kit = _kit()
+    bill, patient, doctor, appt = data.bill, data.patient, data.doctor, data.appointment
+    measure = kit.width
+
+    # -- what goes where: every wrapped text first, so that nothing is drawn for a receipt platypus lays out
+    title = _wrap(_plain(data.clinic_name), BOLD, 20, WIDTH * 0.62)
+    address = _wrap(_plain(data.clinic_address), FONT, 8.5, WIDTH * 0.62) if data.clinic_address else [
+        ("\xa0", 0.0)]  # no address: a line holding a no-break space, as the Paragraph of "&nbsp;" draws
+    number, issued = _plain(bill["receipt_number"]), f"Date {data.issued_local:%d %b %Y, %H:%M}"
+    number_width = measure("No. ", FONT, 9.5) + measure(number, BOLD, 9.5)
+    if title is None or address is None or max(number_width, measure(issued, FONT, 9.5)) > WIDTH * 0.38 \
+            or not number.replace(" ", "").isprintable() or " " in number.strip():
+        return None
+
+    def box(rows: list[tuple[str, Any]]) -> list[tuple[str, list[Line], float]] | None:
+        """(label, value lines, row height) of a Patient or Doctor box; None if a value needs platypus."""
+        out = []
+        for label, value in rows:
+            if isinstance(value, str) and label in SHORT:  # a table string: never wrapped
+                if "\n" in value:
+                    return None
+                out.append((label, [(value, 0.0)], max(14.7, 11.4 + 3.5)))
+                continue
+            text = _plain(value)
+            lines = _wrap(text, FONT, 9.5, COLUMN - LABEL_W) if text.strip() else []
+            if lines is None:
+                return None
+            out.append((label, lines, max(1 + 10.2 + 3.5, len(lines) * 12.35 + 3.5)))
+        return out
+
+    patient_box = box([("Name", patient["name"]), ("Patient ID", f"P-{patient['patient_id']:06d}"),
+                       ("Phone", patient["phone"]), ("E-mail", patient["email"])])
+    doctor_box = box([("Name", doctor["name"]), ("Qualifications", doctor["qualifications"]),
+                      ("Specialty", doctor["specialty"]), ("Hospital", doctor["hospital"]),
+                      ("Registration no.", doctor["registration_number"])])
+    details = _wrap(_plain(bill["additional_details"]), FONT, 9.5, WIDTH) if bill.get("additional_details") else []
+    gst = gst_label(bill["gst_rate"])
+    footer = _wrap(f"{gst} is charged on the subtotal of consultation, lab test and medication fees.\n"
+                   "Other fees and extra charges carry no GST.\n"
+                   "This is a computer-generated receipt issued through MedLink.", FONT, 8.5, WIDTH)
+    if patient_box is None or doctor_box is None or details is None or footer is None:
+        return None
+
+    header_top = (max(len(title) * 24, 24) + 4)
+    header_h = header_top + max(len(address) * 11.05, 28)
+    parties_h = 18.6 + max(sum(r[2] for r in patient_box), sum(r[2] for r in doctor_box))
+    charges_h = 8 * 21.4 + 27.2
+    below_charges = (12 + 13.65 + 3 + len(details) * 12.35 if details else 0) + 14 + 0.8 + 8 + len(footer) * 11.05
+    used = header_h + 6 + 1.6 + 10 + parties_h + 8 + 0.8 + 8 + 13.65 + 4 + 24.6 + 8 + 0.8 + 8 + 13.65 + 5 \
+        + charges_h + below_charges
+    if TOP - used < BOTTOM - FUZZ:
+        return None  # more than a page: platypus flows it on
+
+    # -- drawing
+    out = io.BytesIO()
+    canvas = kit.Canvas(out, pagesize=(PAGE_W, PAGE_H))
+    canvas.setAuthor(data.clinic_name)
+    canvas.setTitle(f"Receipt {bill['receipt_number']}")
+    canvas.setSubject("MedLink receipt")
+    canvas.setCreator(None)
+    canvas.setProducer(None)
+    canvas.setKeywords([])
+    text = canvas.drawString
+
+    def lines(x: float, first: float, leading: float, wrapped: list[Line]) -> None:
+        for i, (line, word_space) in enumerate(wrapped):
+            text(x, first - leading * i, line, wordSpace=word_space or None)
+
+    def font(name: str, size: float, color: Any) -> None:
+        canvas.setFont(name, size)
+        canvas.setFillColor(color)
+
+    def rule(y: float, thickness: float, color: Any) -> None:
+        canvas.setLineCap(1)
+        canvas.setLineWidth(thickness)
+        canvas.setStrokeColor(color)
+        canvas.line(LEFT, y, LEFT + WIDTH, y)
+
+    # header: the clinic and RECEIPT over its address and the number and date, each column from its top
+    y = TOP
+    font(BOLD, 20, kit.teal)
+    lines(LEFT, y - 20, 24, title)
+    # Right-aligned as a Paragraph draws it (moved in and back in one text object), so that the text
+    # read back from the page comes out the same.
+    right = LEFT + WIDTH * 0.62
+    font(BOLD, 16, kit.ink)
+    receipt = canvas.beginText(right, y - 16)
+    shift = WIDTH * 0.38 - measure("RECEIPT", BOLD, 16)
+    receipt.setXPos(shift)
+    receipt.textLine("RECEIPT")
+    receipt.setXPos(-shift)
+    canvas.drawText(receipt)
+    y -= header_top
+    font(FONT, 8.5, kit.muted)
+    lines(LEFT, y - 8.5, 11.05, address)
+    font(FONT, 9.5, kit.ink)
+    stamp = canvas.beginText(right, y - 9.5)
+    first, second = WIDTH * 0.38 - number_width, WIDTH * 0.38 - measure(issued, FONT, 9.5)
+    stamp.setXPos(first)
+    stamp.setLeading(14)
+    stamp.textOut("No. ")
+    stamp.setFont(BOLD, 9.5, 14)
+    stamp.textOut(number)
+    stamp.setFont(FONT, 9.5, 14)
+    stamp.textLine()
+    stamp.setXPos(second - first)
+    stamp.textLine(issued)
+    stamp.setXPos(-second)
+    canvas.drawText(stamp)
+    y = TOP - header_h - 6 - 1.6
+    canvas.saveState()
+    rule(y, 1.6, kit.teal)
+    canvas.restoreState()
+    y -= 10
+
+    # Patient | Doctor
+    font(BOLD, 10.5, kit.teal)
+    text(LEFT, y - 10.5, "Patient")
+    text(LEFT + COLUMN + GAP, y - 10.5, "Doctor")
+    for left, rows in ((LEFT, patient_box), (LEFT + COLUMN + GAP, doctor_box)):
+        top = y - 18.6
+        for label, value, height in rows:
+            font(FONT, 8.5, kit.muted)
+            text(left, top - 1 - 8.5, label)
+            font(FONT, 9.5, kit.ink)
+            lines(left + LABEL_W, top - 9.5, 12.35, value)
+            top -= height
+    y -= parties_h + 8 + 0.8
+    canvas.saveState()
+    rule(y, 0.8, kit.rule)
+    canvas.restoreState()
+    y -= 8
+
+    # Appointment
+    font(BOLD, 10.5, kit.teal)
+    text(LEFT, y - 10.5, "Appointment")
+    y -= 13.65 + 4
+    time_text = f"{appt['appointment_time'].hour:02d}:{appt['appointment_time'].minute:02d}"
+    visit = ((LEFT, "Date", f"{appt['appointment_date']:%d %b %Y}"),
+             (LEFT + COLUMN / 2, "Day", _plain(appt["appointment_day"])),
+             (LEFT + COLUMN + GAP, "Time", time_text),  # Time under Doctor
+             (LEFT + COLUMN * 1.5 + GAP, "Mode", "Online consultation" if appt["mode"] == "online" else "In person"))
+    font(FONT, 8.5, kit.muted)
+    for x, label, _ in visit:
+        text(x, y - 8.5, label)
+    font(FONT, 9.5, kit.ink)
+    for x, _, value in visit:
+        text(x, y - 13.2 - 9.5, value)
+    y -= 24.6 + 8 + 0.8
+    canvas.saveState()
+    rule(y, 0.8, kit.rule)
+    canvas.restoreState()
+    y -= 8
+
+    # Charges: a teal heading row, striped lines, the subtotal and the total ruled off
+    font(BOLD, 10.5, kit.teal)
+    text(LEFT, y - 10.5, "Charges")
+    y -= 13.65 + 5
+    amount_right = LEFT + WIDTH - 8
+    canvas.setFillColor(kit.teal)
+    canvas.rect(LEFT, y - 21.4, WIDTH, 21.4, stroke=0, fill=1)
+    for i in range(7):
+        canvas.setFillColor(kit.stripe if i % 2 else kit.white)
+        canvas.rect(LEFT, y - 21.4 * (i + 2), WIDTH, 21.4, stroke=0, fill=1)
+    font(BOLD, 9.5, kit.white)
+    text(LEFT + 8, y - 21.4 + 5 + 1.9, "Description")
+    canvas.drawRightString(amount_right, y - 21.4 + 5 + 1.9, "Amount")
+    font(FONT, 9.5, kit.ink)
+    for i, (label, amount) in enumerate(charge_lines(bill), start=1):
+        if i == 4:
+            canvas.setFont(BOLD, 9.5)
+        elif i == 5:
+            canvas.setFont(FONT, 9.5)
+        baseline = y - 21.4 * (i + 1) + 5 + 1.9
+        text(LEFT + 8, baseline, label)
+        canvas.drawRightString(amount_right, baseline, rupees(amount))
+    canvas.setFont(BOLD, 11)
+    text(LEFT + 8, y - charges_h + 7 + 2.2, "Total payable")
+    canvas.drawRightString(amount_right, y - charges_h + 7 + 2.2, rupees(bill["total_amount"]))
+    canvas.saveState()
+    canvas.setLineJoin(1)
+    rule(y - 21.4 * 4, 0.6, kit.rule)
+    rule(y - 21.4 * 8, 1.2, kit.ink)
+    canvas.restoreState()
+    y -= charges_h
+
+    if details:
+        y -= 12
+        font(BOLD, 10.5, kit.teal)
+        text(LEFT, y - 10.5, "Details")
+        y -= 13.65 + 3
+        font(FONT, 9.5, kit.ink)
+        lines(LEFT, y - 9.5, 12.35, details)
+        y -= len(details) * 12.35
+    y -= 14 + 0.8
+    canvas.saveState()
+    rule(y, 0.8, kit.rule)
+    canvas.restoreState()
+    y -= 8
+    font(FONT, 8.5, kit.muted)
+    lines(LEFT, y - 8.5, 11.05, footer)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+# -- any length, laid out by platypus ------------------------------------------------------------------------
+def _render_flowing(data: ReceiptData) -> bytes:
+    """The receipt laid out by platypus: the same page as ``_draw_one_page`` draws, and further pages
+    (each naming its receipt) when the details or the names run long."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4
