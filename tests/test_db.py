@@ -236,6 +236,26 @@ def test_exception_rolls_back_and_re_raises_the_same_exception(db: Database, db_
     assert count_patients(db_url) == 1
 
 
+def test_a_read_only_transaction_reads_beside_a_writer_and_refuses_to_write(db: Database, db_url: str) -> None:
+    """A search's read-only transaction sees the last commit while another connection is writing
+    (SQLite takes no lock for it), and the database refuses a write inside it."""
+    with db.transaction() as tx:
+        make_patient(tx)
+    writer = Database(db_url)
+    try:
+        with writer.transaction() as wtx:
+            make_patient(wtx)  # uncommitted, holding the write lock
+            with db.transaction(readonly=True) as tx:
+                assert patients.count(tx) == 1
+        with db.transaction(readonly=True) as tx:
+            assert patients.count(tx) == 2
+    finally:
+        writer.close()
+    with pytest.raises(Exception, match="(?i)read.only|readonly"), db.transaction(readonly=True) as tx:
+        tx.execute("DELETE FROM patient_info")
+    assert count_patients(db_url) == 2
+
+
 def test_keyboard_interrupt_also_rolls_back(db: Database, db_url: str) -> None:
     with pytest.raises(KeyboardInterrupt), db.transaction() as tx:
         make_patient(tx)

@@ -147,11 +147,13 @@ class Database:
 
     # -- transactions ------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        """Open a transaction: commit if the block ends normally, else roll back and re-raise."""
+    def transaction(self, readonly: bool = False) -> Iterator[Tx]:
+        """Open a transaction: commit if the block ends normally, else roll back and re-raise.
+        ``readonly``: the block only reads (a search): SQLite then reads a snapshot without taking
+        the write lock, so it neither waits for a writer nor holds one up; MySQL skips the undo log."""
         if getattr(self._local, "in_tx", False):
             raise RuntimeError("nested transaction: pass the open Tx down instead")
-        conn = self._begin()
+        conn = self._begin(readonly)
         tx = Tx(self.dialect, conn)
         self._local.in_tx = True
         try:
@@ -180,11 +182,11 @@ class Database:
                 _time.sleep(0.02 * attempt)
         raise AssertionError("unreachable")
 
-    def _begin(self) -> Any:
+    def _begin(self, readonly: bool = False) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             try:
-                self.dialect.begin(conn)
+                self.dialect.begin(conn, readonly)
                 return conn
             except Exception as exc:
                 if not self.dialect.is_connection_error(exc):
@@ -192,7 +194,7 @@ class Database:
                 self._discard_connection()  # it died while idle: open a new one
         conn = self._connection()  # raises ServiceUnavailable with a message that says what to do
         try:
-            self.dialect.begin(conn)
+            self.dialect.begin(conn, readonly)
         except Exception as exc:
             self._discard_connection()
             if self.dialect.is_connection_error(exc):

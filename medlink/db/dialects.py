@@ -32,7 +32,7 @@ class Dialect:
     def cursor(self, conn: Any) -> Any:
         return conn.cursor()
 
-    def begin(self, conn: Any) -> None:
+    def begin(self, conn: Any, readonly: bool = False) -> None:
         raise NotImplementedError
 
     def commit(self, conn: Any) -> None:
@@ -151,9 +151,11 @@ class SQLiteDialect(Dialect):
             conn.execute("PRAGMA mmap_size = 268435456")
         return conn
 
-    def begin(self, conn: sqlite3.Connection) -> None:
-        # IMMEDIATE takes the write lock up front, so two writers never deadlock on an upgrade.
-        conn.execute("BEGIN IMMEDIATE")
+    def begin(self, conn: sqlite3.Connection, readonly: bool = False) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers never deadlock on an upgrade; a
+        # reader's deferred BEGIN reads a snapshot (WAL) and takes no lock at all.
+        conn.execute(f"PRAGMA query_only = {int(readonly)}")  # a write inside a reader's block is refused
+        conn.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     def commit(self, conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")
@@ -333,8 +335,11 @@ class MySQLDialect(Dialect):
         finally:
             self.close_quietly(conn)
 
-    def begin(self, conn: Any) -> None:
-        conn.start_transaction()
+    def begin(self, conn: Any, readonly: bool = False) -> None:
+        if readonly:  # one statement (the driver's readonly=True sends two, and misreads MariaDB's version)
+            conn.cmd_query("START TRANSACTION READ ONLY")
+        else:
+            conn.start_transaction()
 
     def commit(self, conn: Any) -> None:
         _wrap_cext_error(conn.commit)

@@ -217,7 +217,7 @@ class DoctorService(Service):
         default_fee = self.settings.default_consultation_fee
         query = dict(terms=terms, specialty=specialty, city=city, max_fee=fee_cap, default_fee=default_fee)
         now = self.clock.local_now()
-        with self.db.transaction() as tx:
+        with self.db.transaction(readonly=True) as tx:
             plan = doctors.word_plan(tx, terms)
             words = plan.driver is not None
             if order == "earliest":
