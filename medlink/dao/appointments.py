@@ -28,6 +28,19 @@ def insert(tx: Tx, *, patient_id: int, doctor_id: int, appointment_date: dt.date
          idempotency_key, created_at, created_at))
 
 
+def slot_rules(tx: Tx, doctor_id: int, day: dt.date) -> list[dict[str, Any]]:
+    """What deciding a booking with the doctor on ``day`` needs, in one round trip: one row per
+    working range of that weekday (``start_time``, ``end_time``; both None when there is none), each
+    with the doctor's ``doctor_id``, ``is_active``, ``verification_status`` and ``slot_minutes`` and
+    ``on_leave`` (1 if ``day`` is a day off, else 0). No rows for an unknown doctor."""
+    return tx.query(
+        "SELECT d.doctor_id, d.is_active, d.verification_status, d.slot_minutes, h.start_time, h.end_time, "
+        "CASE WHEN EXISTS (SELECT 1 FROM doctor_leave l WHERE l.doctor_id = d.doctor_id AND l.leave_date = ?) "
+        "THEN 1 ELSE 0 END AS on_leave "
+        "FROM doctor_info d LEFT JOIN doctor_availability h ON h.doctor_id = d.doctor_id AND h.weekday = ? "
+        "WHERE d.doctor_id = ? ORDER BY h.start_time", (day, day.weekday(), doctor_id))
+
+
 def get(tx: Tx, appointment_id: int, for_update: bool = False) -> dict[str, Any] | None:
     suffix = " FOR UPDATE" if for_update else ""
     return tx.query_one(f"{_SELECT} WHERE appointment_id = ?{suffix}", (appointment_id,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from medlink.dao import appointments, availability, doctors
+from medlink.dao import appointments, doctors
 from medlink.db import IntegrityViolation, Tx
 from medlink.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from medlink.models import Appointment, from_row
@@ -29,6 +29,18 @@ _TAKEN = {
 
 def to_appointment(row: dict[str, Any]) -> Appointment:
     return from_row(Appointment, row)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_listed(doctor: dict[str, Any] | None) -> None:
+    """A doctor row that patients may book: present, active and verified."""
+    if doctor is None or not doctor["is_active"]:
+        raise NotFound("This doctor is not listed on MedLink.")
+    if doctor["verification_status"] != "verified":
+        raise PermissionDenied("This doctor has not been verified yet and cannot be booked.")
 
 
 class AppointmentService(Service):
@@ -62,8 +74,7 @@ class AppointmentService(Service):
                     raise self.refuse(session, "appointment.book", subject=("patient", earlier["patient_id"]),
                                       obj=("appointment", earlier["appointment_id"]))
                 return to_appointment(appointments.get_detail(tx, earlier["appointment_id"]))
-            doctor = self._bookable_doctor(tx, doctor_id)
-            self._check_on_grid(tx, doctor, day, at)
+            self._check_bookable_slot(tx, doctor_id, day, at)
             appointment_id = appointments.insert(
                 tx, patient_id=session.user_id, doctor_id=doctor_id, appointment_date=day,
                 appointment_day=day_name(day), appointment_time=at, mode=mode, reason=reason,
@@ -115,8 +126,7 @@ class AppointmentService(Service):
         def unit(tx: Tx) -> Appointment:
             row = self._own(tx, session, appointment_id, "appointment.reschedule")
             self._require_booked_and_ahead(row, "moved")
-            doctor = self._bookable_doctor(tx, row["doctor_id"])
-            self._check_on_grid(tx, doctor, day, at)
+            self._check_bookable_slot(tx, row["doctor_id"], day, at)
             appointments.move(tx, appointment_id, day, day_name(day), at, self.clock.utc_now())
             self.video.follow_move(tx, appointment_id, day)
             detail = self._with_parties(tx, appointment_id)
@@ -224,23 +234,26 @@ class AppointmentService(Service):
 
     @staticmethod
     def _bookable_doctor(tx: Tx, doctor_id: Any) -> dict[str, Any]:
-        doctor = doctors.get(tx, doctor_id) if isinstance(doctor_id, int) and not isinstance(doctor_id, bool) \
-            else None
-        if doctor is None or not doctor["is_active"]:
-            raise NotFound("This doctor is not listed on MedLink.")
-        if doctor["verification_status"] != "verified":
-            raise PermissionDenied("This doctor has not been verified yet and cannot be booked.")
+        doctor = doctors.get(tx, doctor_id) if _is_id(doctor_id) else None
+        _check_listed(doctor)
+        assert doctor is not None
         return doctor
 
     @staticmethod
-    def _check_on_grid(tx: Tx, doctor: dict[str, Any], day: dt.date, at: dt.time) -> None:
-        ranges = [(r["start_time"], r["end_time"]) for r in availability.hours(tx, doctor["doctor_id"], day.weekday())]
+    def _check_bookable_slot(tx: Tx, doctor_id: Any, day: dt.date, at: dt.time) -> None:
+        """A listed, verified doctor who sees patients at ``at`` on ``day``, on the grid of their slots
+        and not on leave (one round trip: ``appointments.slot_rules``)."""
+        rules = appointments.slot_rules(tx, doctor_id, day) if _is_id(doctor_id) else []
+        doctor = rules[0] if rules else None
+        _check_listed(doctor)
+        assert doctor is not None
+        ranges = [(r["start_time"], r["end_time"]) for r in rules if r["start_time"] is not None]
         if not any(start <= at < end for start, end in ranges):
             raise ValidationError(f"The doctor does not see patients at {hhmm(at)} on {day_name(day)}s.", "time")
         if at not in slot_grid(ranges, int(doctor["slot_minutes"])):
             raise ValidationError(f"Appointments with this doctor start every {doctor['slot_minutes']} minutes; "
                                   "choose one of the offered times.", "time")
-        if availability.is_on_leave(tx, doctor["doctor_id"], day):
+        if doctor["on_leave"]:
             raise ConflictError("The doctor is on leave that day. Please choose another day.")
 
     @staticmethod
