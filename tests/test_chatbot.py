@@ -24,6 +24,7 @@ from medlink.services.chatbot import (
     KB_PATH,
     ChatbotService,
     ChatReply,
+    FeeRange,
     KnowledgeBase,
     KnowledgeBaseError,
     edit_distance,
@@ -34,6 +35,7 @@ from medlink.services.chatbot import (
 from medlink.services.clock import FixedClock
 from medlink.services.passwords import PasswordParams
 from medlink.services.session import SessionRegistry
+from tests.factories import make_doctor
 
 QUESTIONS = Path(__file__).with_name("chatbot_questions.json")
 NOW = dt.datetime(2026, 11, 30, 3, 0)  # UTC: Monday 30 November 2026, 08:30 in the clinic
@@ -395,6 +397,20 @@ def test_the_overall_fee_range_when_no_one_is_named(core: MedLink) -> None:
     reply = core.chatbot.answer("what are the consultation charges")
     assert (reply.intent, reply.topic) == ("fees_specialty", None)
     assert "₹300 to ₹1,200 across 13 verified doctors" in reply.text
+
+
+def test_a_doctor_without_a_fee_is_counted_at_the_configured_default(core: MedLink) -> None:
+    make_doctor(core.db, name="Dr. Farah Qureshi", specialty="Oncology", city="Pune")  # no fee set
+    make_doctor(core.db, name="Dr. Uma Sen", specialty="Oncology", verification_status="pending")
+    reply = core.chatbot.answer("oncologist fees")
+    assert (reply.intent, reply.topic, reply.suggest_specialty) == ("fees_specialty", "Oncology", "Oncology")
+    assert "Consultation fees for Oncology on MedLink: ₹500 (1 verified doctor)." in reply.text
+    assert "₹300 to ₹1,200 across 14 verified doctors" in core.chatbot.reply("what are the consultation fees?")
+    dearer = dataclasses.replace(core.settings, default_consultation_fee=Decimal("1500"))
+    with MedLink(dearer, clock=FixedClock(NOW)) as other:
+        assert other.chatbot.fee_range("Oncology") == FeeRange(Decimal("1500.00"), Decimal("1500.00"), 1)
+        assert other.chatbot.fee_range() == FeeRange(Decimal("300.00"), Decimal("1500.00"), 14)
+        assert "₹300 to ₹1,500 across 14 verified doctors" in other.chatbot.reply("What are the consultation fees?")
 
 
 # -- the patient's own appointments ------------------------------------------------------------------

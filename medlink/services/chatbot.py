@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
+from medlink.dao import doctor_listing_counts
 from medlink.errors import MedLinkError
 from medlink.models import Appointment, DoctorSummary
 from medlink.services.base import Service
@@ -52,6 +53,16 @@ class ChatReply:
     intent: str
     topic: str | None = None
     suggest_specialty: str | None = None
+
+
+@dataclass(frozen=True)
+class FeeRange:
+    """The consultation fees in force among the doctors patients can find (of one specialty, or all of
+    them): the lowest, the highest, and how many doctors there are."""
+
+    lowest: Decimal
+    highest: Decimal
+    doctors: int
 
 
 class KnowledgeBaseError(ValueError):
@@ -517,7 +528,7 @@ class ChatbotService(Service):
         if cached is not None and time.monotonic() - cached[0] < SPECIALTIES_TTL:
             return cached[1]
         try:
-            listed = {name.lower(): name for name in self._doctors.specialties()}
+            listed = {name.lower(): name for name in self.listed_specialties()}
         except MedLinkError:
             return None
         self._specialties = (time.monotonic(), listed)
@@ -600,10 +611,10 @@ class ChatbotService(Service):
         gst = f"Lab tests, medication and other charges vary by doctor; {self._gst()}% GST is added to the " \
               "consultation, lab test and medication fees."
         if specialty is None:
-            fees = self._consultation_fees(None)
-            if not fees:
+            fees = self.fee_range()
+            if fees is None:
                 return ChatReply("No verified doctors are listed on MedLink yet.", "fees_specialty")
-            lines = [f"Consultation fees on MedLink range from {_fee_range(fees)} across {_doctors(len(fees))}.",
+            lines = [f"Consultation fees on MedLink range from {_fee_range(fees)} across {_doctors(fees.doctors)}.",
                      "Ask \"fees of Dr. <name>\" or \"<specialty> fees\" (for example \"cardiology fees\") "
                      "for details."]
             return ChatReply("\n".join(lines), "fees_specialty")
@@ -614,25 +625,40 @@ class ChatbotService(Service):
             gp = listed.get(FIRST_CONTACT.lower())
             if gp is None:
                 return ChatReply(lines[0], "fees_specialty", specialty)
-            fees = self._consultation_fees(gp)
+            fees = self.fee_range(gp)
+            if fees is None:  # the last of them left since the list of specialties was read
+                return ChatReply(lines[0], "fees_specialty", specialty)
             lines += [f"A General Physician is a good first contact: consultation {_fee_range(fees)} "
-                      f"({_doctors(len(fees))}).", f"Would you like to see {gp} doctors?"]
+                      f"({_doctors(fees.doctors)}).", f"Would you like to see {gp} doctors?"]
             return ChatReply("\n".join(lines), "fees_specialty", specialty, gp)
-        fees = self._consultation_fees(actual)
-        lines = [f"Consultation fees for {actual} on MedLink: {_fee_range(fees)} ({_doctors(len(fees))}).", gst,
+        fees = self.fee_range(actual)
+        if fees is None:
+            return ChatReply(f"No verified {specialty} doctors are listed on MedLink yet.", "fees_specialty",
+                             specialty)
+        lines = [f"Consultation fees for {actual} on MedLink: {_fee_range(fees)} ({_doctors(fees.doctors)}).", gst,
                  "Ask \"fees of Dr. <name>\" for one doctor's full fees.", f"Would you like to see {actual} doctors?"]
         return ChatReply("\n".join(lines), "fees_specialty", specialty, actual)
 
-    def _consultation_fees(self, specialty: str | None) -> list[Decimal]:
-        """The consultation fee in force of every verified doctor (of ``specialty``, if given)."""
-        fees: list[Decimal] = []
-        offset = 0
-        while True:
-            page = self._doctors.search(specialty=specialty, limit=200, offset=offset)
-            fees += [d.consultation_fee for d in page.results]
-            offset += len(page.results)
-            if not page.results or offset >= page.total:
-                return fees
+    def listed_specialties(self) -> list[str]:
+        """The specialties patients can find doctors of, sorted: as ``ml.doctors.specialties()``, from
+        the counts the database keeps instead of every doctor (155 ms at 100,000 doctors on SQLite)."""
+        with self.db.transaction() as tx:
+            return doctor_listing_counts.specialties(tx)
+
+    def fee_range(self, specialty: str | None = None) -> FeeRange | None:
+        """The lowest and highest consultation fee in force (a doctor with no fee set is billed the
+        default, ``settings.default_consultation_fee``) among the doctors patients can find (verified
+        and active), of ``specialty`` or of all of them, and how many they are; None when none is
+        listed. One query on the counts the database keeps (doctor_listing_counts), whatever the size
+        of the directory. (A question about the directory: it belongs with DoctorService.)"""
+        default_fee = self.settings.default_consultation_fee
+        with self.db.transaction() as tx:
+            row = doctor_listing_counts.fee_range(tx, specialty=specialty or None, default_fee=default_fee)
+        if not row["doctors"] or row["lowest"] is None or row["highest"] is None:
+            return None
+        cents = Decimal("0.01")
+        return FeeRange(Decimal(row["lowest"]).quantize(cents), Decimal(row["highest"]).quantize(cents),
+                        row["doctors"])
 
     def _gst(self) -> str:
         return _percent(self.settings.gst_rate)
@@ -695,8 +721,8 @@ class ChatbotService(Service):
                          "doctor creates it.", "video_link")
 
 
-def _fee_range(fees: list[Decimal]) -> str:
-    low, high = min(fees), max(fees)
+def _fee_range(fees: FeeRange) -> str:
+    low, high = fees.lowest, fees.highest
     return rupees(low) if low == high else f"{rupees(low)} to {rupees(high)}"
 
 
@@ -704,5 +730,5 @@ def _doctors(count: int) -> str:
     return f"{count} verified doctor{'s' if count != 1 else ''}"
 
 
-__all__ = ["ChatReply", "ChatbotService", "KnowledgeBase", "KnowledgeBaseError", "edit_distance",
+__all__ = ["ChatReply", "ChatbotService", "FeeRange", "KnowledgeBase", "KnowledgeBaseError", "edit_distance",
            "load_knowledge_base", "rupees", "tokenize"]
