@@ -85,6 +85,12 @@ def make_dialect(url: DatabaseURL, ssl_ca: str | None, connect_timeout: int) -> 
 
 # --- SQLite --------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=2048)
+def _sqlite_time(value: bytes) -> dt.time:
+    """A TIME column's value: a few hundred times of day recur in every list (slots, hours)."""
+    return dt.time.fromisoformat(value.decode())
+
+
 def _register_sqlite_types() -> None:
     # As a float, so that comparisons with money columns and expressions stay numeric (a text
     # parameter would compare greater than any number); DECIMAL(10,2) values round-trip exactly.
@@ -94,7 +100,7 @@ def _register_sqlite_types() -> None:
     sqlite3.register_adapter(dt.time, lambda t: t.strftime("%H:%M:%S"))
     sqlite3.register_converter("DATE", lambda b: dt.date.fromisoformat(b.decode()))
     sqlite3.register_converter("DATETIME", lambda b: dt.datetime.fromisoformat(b.decode()))
-    sqlite3.register_converter("TIME", lambda b: dt.time.fromisoformat(b.decode()))
+    sqlite3.register_converter("TIME", _sqlite_time)
     # Money columns keep NUMERIC affinity so that comparisons and ORDER BY stay numeric.
     sqlite3.register_converter("DECIMAL", lambda b: Decimal(b.decode()).quantize(Decimal("0.01")))
 

@@ -50,11 +50,20 @@ def next_open_slots(tx: Tx, doctors: list[dict], now: dt.datetime,
             ranges = week.get(day.weekday())
             if not ranges or (doctor_id, day) in leave:
                 continue
-            free = open_times(_grid(tuple(ranges), slot), taken.get((doctor_id, day), _NONE), day, now, False)
-            if free:
-                result[doctor_id] = dt.datetime.combine(day, free[0])
+            after = now.time() if offset == 0 else None  # today only slots after now; later days all
+            free = _first_free(_grid(tuple(ranges), slot), taken.get((doctor_id, day), _NONE), after)
+            if free is not None:
+                result[doctor_id] = dt.datetime.combine(day, free)
                 break
     return result
+
+
+def _first_free(grid: list[dt.time], taken: set[dt.time], after: dt.time | None) -> dt.time | None:
+    """The first slot of ``grid`` not taken and later than ``after`` (``open_times``' first, without the list)."""
+    for t in grid:
+        if t not in taken and (after is None or t > after):
+            return t
+    return None
 
 
 _NONE: set[dt.time] = set()
