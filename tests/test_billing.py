@@ -432,6 +432,60 @@ def test_a_bill_that_fails_midway_rolls_back_its_number(clinic: Clinic, visit: t
     assert clinic.ml.billing.create_bill(doctor, appointment_id).receipt_number == "ML/2026-27/000001"
 
 
+def test_a_bill_that_fails_after_its_receipt_was_drawn_leaves_no_receipt(clinic: Clinic, visit: tuple,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receipt's sealed copy is attached in the bill's own transaction, and its file written only
+    after the commit: a unit that fails at its last step (the audit row) leaves neither behind."""
+    doctor, _, _, _, appointment_id = visit
+    audit = clinic.ml.billing.audit
+    original = audit.record
+
+    def broken(tx: Any, **kwargs: Any) -> int:
+        if kwargs.get("action") == "billing.create":
+            raise RuntimeError("audit trail broke")
+        return original(tx, **kwargs)
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError):
+        clinic.ml.billing.create_bill(doctor, appointment_id)
+    assert bill_rows(clinic) == [] and counters(clinic) == {}
+    assert query(clinic.ml, "SELECT record_id FROM medical_records") == []
+    folder = clinic.ml.settings.records_dir / "receipts"
+    assert not folder.exists() or list(folder.iterdir()) == []
+    monkeypatch.undo()
+    bill = clinic.ml.billing.create_bill(doctor, appointment_id)
+    assert bill.receipt_number == "ML/2026-27/000001" and Path(bill.receipt_path).is_file()
+    assert len(query(clinic.ml, "SELECT record_id FROM medical_records WHERE kind = 'receipt'")) == 1
+
+
+def test_a_bill_whose_receipt_cannot_be_drawn_is_still_saved(clinic: Clinic, visit: tuple,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drawing fails: the bill, its number, its mail and its audit row are committed all the same,
+    the error is raised, and the receipt is drawn and attached when it is next asked for."""
+    import medlink.services.billing as billing_module
+
+    doctor, _, patient, patient_id, appointment_id = visit
+
+    def broken(data: Any) -> bytes:
+        raise RuntimeError("drawing broke")
+
+    monkeypatch.setattr(billing_module, "render_receipt", broken)
+    with pytest.raises(RuntimeError, match="drawing broke"):
+        clinic.ml.billing.create_bill(doctor, appointment_id)
+    [row] = bill_rows(clinic)
+    assert row["receipt_number"] == "ML/2026-27/000001" and counters(clinic) == {"2026-27": 1}
+    assert len(audit_rows(clinic.ml, action="billing.create", outcome="ok")) == 1
+    assert len(query(clinic.ml, "SELECT * FROM email_outbox WHERE kind = 'bill_issued'")) == 1
+    assert query(clinic.ml, "SELECT record_id FROM medical_records") == []
+    monkeypatch.undo()
+    path = clinic.ml.billing.receipt_path(patient, row["bill_id"])
+    assert path.is_file() and path.read_bytes().startswith(b"%PDF-")
+    [record] = query(clinic.ml, "SELECT * FROM medical_records WHERE kind = 'receipt'")
+    assert (record["bill_id"], record["patient_id"]) == (row["bill_id"], patient_id)
+    second = clinic.ml.billing.create_bill(doctor, book(clinic, patient, doctor.user_id, start=1)[0])
+    assert second.receipt_number == "ML/2026-27/000002" and Path(second.receipt_path).is_file()
+
+
 def test_receipt_numbers_restart_each_financial_year(clinic: Clinic) -> None:
     doctor, doctor_id = clinic.doctor()
     patient, _ = clinic.patient()

@@ -139,14 +139,19 @@ class BillingService(Service):
     def create_bill(self, session: Session, appointment_id: int, extra_charges: Any = 0,
                     additional_details: str = "") -> Bill:
         """Bill an appointment (its own doctor only; booked or completed; once). The receipt number
-        is the next of the financial year; the PDF is saved and attached to the patient's records."""
+        is the next of the financial year; the PDF is saved and attached to the patient's records.
+
+        The receipt is drawn inside the bill's transaction, after everything else is written and
+        before the audit row (which stays the last step), so that its sealed copy is attached in the
+        same commit. If the drawing (or the sealing) fails, the bill still commits, without it, and
+        the error is raised once the bill is saved; ``receipt_path`` rebuilds the receipt then."""
         session = self.authorize(session, DOCTOR, "billing.create", obj=("appointment", appointment_id))
         extra = v.money(extra_charges, "extra_charges", "Extra charges")
         details = v.text(additional_details, "additional_details", "Additional details", required=False,
                          max_length=1000, multiline=True)
         year = financial_year(self.clock.local_now().date())
 
-        def unit(tx: Tx) -> dict[str, Any]:
+        def unit(tx: Tx) -> tuple[dict[str, Any], bytes | None, Exception | None]:
             appt = appointments.get(tx, appointment_id, for_update=True) if isinstance(appointment_id, int) else None
             if appt is None:
                 raise NotFound("No such appointment.")
@@ -180,14 +185,16 @@ class BillingService(Service):
             bill = bills.get(tx, bill_id)  # the stored row (the receipt is drawn from exactly what is kept)
             patient = patients.get(tx, appt["patient_id"])
             self.notifier.bill_issued(tx, bill)
+            # Everything the receipt names, read under this unit's locks: no second read after the commit.
+            rows = {"bill": bill, "patient": patient, "doctor": doctor, "appointment": appt, "attached": None}
+            pdf, failure = self._draw_and_attach(tx, rows)
             self.audit.record(tx, actor=session, action="billing.create", subject=("patient", appt["patient_id"]),
                               obj=("bill", bill_id))
-            # Everything the receipt names, read under this unit's locks: no second read after the commit.
-            return {"bill": bill, "patient": patient, "doctor": doctor, "appointment": appt, "attached": None}
+            return rows, pdf, failure
 
         for attempt in (1, 2):
             try:
-                rows = self.run(unit)
+                rows, pdf, failure = self.run(unit)
                 break
             except IntegrityViolation as exc:
                 if exc.constraint == "uq_bill_appointment":
@@ -195,13 +202,15 @@ class BillingService(Service):
                 if attempt == 2 or exc.constraint not in COUNTER_KEYS:
                     raise  # else: another desktop opened the year's counter at the same moment; go again
         self._counted_years.add(year)
-        bill_id = rows["bill"]["bill_id"]
-        try:
-            path, rows = self._save_receipt(bill_id, rows)
-        except OSError:
-            # The bill is saved; its receipt is rebuilt when opened (receipt_path).
-            log.exception("receipt file of bill %s could not be written", bill_id)
-            path = None
+        path = None
+        if pdf is not None:
+            try:
+                path = self._write_receipt(rows["bill"], pdf)
+            except OSError:
+                # The bill is saved; its receipt is rebuilt when opened (receipt_path).
+                log.exception("receipt file of bill %s could not be written", rows["bill"]["bill_id"])
+        if failure is not None:
+            raise failure
         return from_row(Bill, rows["bill"], patient_name=rows["patient"]["name"], doctor_name=rows["doctor"]["name"],
                         receipt_path=str(path) if path else None)
 
@@ -257,46 +266,69 @@ class BillingService(Service):
                                           rows["patient"], rows["doctor"], rows["appointment"],
                                           issued_local=rows["bill"]["created_at"] + offset))
 
-    def _save_receipt(self, bill_id: int, rows: dict[str, Any] | None = None) -> tuple[Path, dict[str, Any]]:
+    def _save_receipt(self, bill_id: int) -> tuple[Path, dict[str, Any]]:
         """Write the receipt file if it is not there yet (never overwriting one), and attach it to
-        the patient's records once. Returns the path and the rows it was drawn from (``rows``: those
-        ``create_bill`` read with the new bill, else read here)."""
-        if rows is None:
-            rows = self._rows(bill_id)
+        the patient's records once. Returns the path and the rows it was drawn from."""
+        rows = self._rows(bill_id)
         bill = rows["bill"]
-        folder = self.settings.records_dir / "receipts"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / receipt_file_name(bill)
+        path = self._receipt_file(bill)
         pdf = None
         if not path.exists():
             pdf = self._render(rows)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # written a moment ago by another request
-            else:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(pdf)
+            self._write_receipt(bill, pdf)
         if rows["attached"] is None:
             self._attach(bill, pdf if pdf is not None else self._render(rows))
         return path, rows
 
-    def _attach(self, bill: dict[str, Any], pdf: bytes) -> None:
-        sealed = self.cipher.seal(pdf, bill["patient_id"])
+    def _receipt_file(self, bill: dict[str, Any]) -> Path:
+        folder = self.settings.records_dir / "receipts"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / receipt_file_name(bill)
 
-        def unit(tx: Tx) -> None:
-            record_id = medical_records.insert(
-                tx, patient_id=bill["patient_id"], uploaded_by=bill["doctor_id"], uploader_role="doctor",
-                original_filename=receipt_file_name(bill), content_type="application/pdf",
-                size_bytes=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(), content=sealed,
-                upload_date=self.clock.utc_now(), kind="receipt", bill_id=bill["bill_id"])
-            medical_records.add_shares(tx, record_id, {bill["doctor_id"]}, self.clock.utc_now())  # a new record
-
+    def _write_receipt(self, bill: dict[str, Any], pdf: bytes) -> Path:
+        """The bill's receipt file, written unless it is there already (a file is never overwritten)."""
+        path = self._receipt_file(bill)
         try:
-            self.run(unit)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # written a moment ago by another request
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pdf)
+        return path
+
+    def _draw_and_attach(self, tx: Tx, rows: dict[str, Any]) -> tuple[bytes | None, Exception | None]:
+        """A new bill's receipt drawn, and its sealed copy attached in the bill's own transaction.
+        Returns the PDF (None if the drawing failed) and the error that stopped the drawing or the
+        sealing, if one did: it is raised after the commit, so the bill is saved all the same."""
+        bill, pdf = rows["bill"], None
+        try:
+            pdf = self._render(rows)
+            sealed = self.cipher.seal(pdf, bill["patient_id"])
+        except Exception as exc:  # noqa: BLE001 - raised again once the bill is committed
+            log.error("receipt of bill %s could not be drawn or sealed: %r", bill["bill_id"], exc)
+            return pdf, exc
+        self._insert_record(tx, bill, pdf, sealed)
+        return pdf, None
+
+    def _attach(self, bill: dict[str, Any], pdf: bytes) -> None:
+        """Attach the receipt of an older bill that has none yet (its own transaction)."""
+        sealed = self.cipher.seal(pdf, bill["patient_id"])
+        try:
+            self.run(lambda tx: self._insert_record(tx, bill, pdf, sealed))
         except IntegrityViolation as exc:
             if exc.constraint != "uq_record_bill":  # attached a moment ago by another request: done
                 raise
+
+    def _insert_record(self, tx: Tx, bill: dict[str, Any], pdf: bytes, sealed: bytes) -> None:
+        """The receipt's sealed copy in the patient's records, shared with the doctor who issued it."""
+        now = self.clock.utc_now()
+        record_id = medical_records.insert(
+            tx, patient_id=bill["patient_id"], uploaded_by=bill["doctor_id"], uploader_role="doctor",
+            original_filename=receipt_file_name(bill), content_type="application/pdf", size_bytes=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(), content=sealed, upload_date=now, kind="receipt",
+            bill_id=bill["bill_id"])
+        medical_records.add_shares(tx, record_id, {bill["doctor_id"]}, now)  # a new record: shared with no one yet
 
 
 def validate_fee_form(values: dict[str, Any]) -> dict[str, Decimal]:
