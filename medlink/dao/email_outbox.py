@@ -31,10 +31,10 @@ def enqueue_many(tx: Tx, messages: list[dict[str, Any]], at: dt.datetime) -> lis
     earlier in ``messages``)."""
     if not messages:
         return []
-    keys = [m["dedupe_key"] for m in messages]
+    keys = tuple(dict.fromkeys(m["dedupe_key"] for m in messages))
     marks = ", ".join("?" for _ in keys)
     seen = {r["dedupe_key"] for r in tx.query(f"SELECT dedupe_key FROM email_outbox WHERE dedupe_key IN ({marks})",
-                                              tuple(dict.fromkeys(keys)))}
+                                              keys)}
     queued, rows = [], []
     for m in messages:
         new = m["dedupe_key"] not in seen
