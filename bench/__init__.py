@@ -25,7 +25,7 @@ import os
 import pkgutil
 import secrets
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -57,6 +57,39 @@ def mysql_reachable() -> bool:
     except Exception:  # noqa: BLE001 - any failure means: no MariaDB for this run
         return False
     return True
+
+
+# InnoDB's buffer pool for the benchmark run: the 100k dataset is about 1.5 GB, and a server that
+# keeps a clinic network's data sizes its pool to hold it (docs/PERFORMANCE.md, README "MySQL").
+# Debian's default, 128 MiB, measures the disk cache instead of MedLink.
+BENCH_BUFFER_POOL = 2 * 2**30
+
+
+def size_buffer_pool(minimum: int = BENCH_BUFFER_POOL) -> Callable[[], None]:
+    """Grow the server's buffer pool to ``minimum`` for this run (MariaDB resizes it online); returns
+    what puts the old size back."""
+    conn = _mysql_admin()
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT @@innodb_buffer_pool_size")
+        (before,) = cur.fetchone()
+        before = int(before)
+        if before < minimum:
+            cur.execute(f"SET GLOBAL innodb_buffer_pool_size = {int(minimum)}")
+            print(f"InnoDB buffer pool {before // 2**20} MiB -> {minimum // 2**20} MiB for this run", flush=True)
+        cur.close()
+    finally:
+        conn.close()
+
+    def restore() -> None:
+        if before < minimum:
+            conn = _mysql_admin()
+            try:
+                conn.cursor().execute(f"SET GLOBAL innodb_buffer_pool_size = {before}")
+            finally:
+                conn.close()
+
+    return restore
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import BACKENDS, RESULTS, BenchEnv, _report, benchmark_modules, merge_results, mysql_reachable, table  # noqa: E402,I001
+from bench import (BACKENDS, RESULTS, BenchEnv, _report, benchmark_modules, merge_results, mysql_reachable,  # noqa: E402,I001
+                   size_buffer_pool, table)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +54,14 @@ def main(argv: list[str] | None = None) -> int:
             for size in args.generate:
                 ensure(backend, size, regenerate=args.regenerate)
         return 0
+    restore_pool = size_buffer_pool() if "mysql" in backends else (lambda: None)
+    try:
+        return _run(args, backends, notes)
+    finally:
+        restore_pool()
+
+
+def _run(args: argparse.Namespace, backends: list[str], notes: list[str]) -> int:
     options = {"receipts": args.receipts, "renders": args.renders, "batches": args.batches, "profile": args.profile,
                "rounds": args.rounds, "runs": args.runs, "bookings": args.bookings, "regenerate": args.regenerate}
     env = BenchEnv(backends=backends, options=options, notes=notes)
