@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -102,7 +103,8 @@ def _plain(value: Any) -> str:
 Line = tuple[str, float]  # a line of text and the word spacing that squeezes it into its width (0: none)
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[Line] | None:
+@functools.lru_cache(maxsize=2048)  # the clinic's, the doctor's and the footer's texts recur on every receipt
+def _wrap(text: str, font: str, size: float, width: float) -> tuple[Line, ...] | None:
     """``text`` broken into lines as a platypus Paragraph of one font breaks it: words at white space,
     greedily, a line allowed ``SHRINK`` of a space per space over ``width`` (its spaces then narrowed
     to fit); one segment per line break. None where a Paragraph would do something else (split a long
@@ -131,7 +133,7 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[Line] | None:
                 close(line, used)
                 line, used = [word], word_width
         close(line, used)
-    return lines
+    return tuple(lines)
 
 
 def _draw_one_page(data: ReceiptData) -> bytes | None:
@@ -142,25 +144,25 @@ def _draw_one_page(data: ReceiptData) -> bytes | None:
 
     # -- what goes where: every wrapped text first, so that nothing is drawn for a receipt platypus lays out
     title = _wrap(_plain(data.clinic_name), BOLD, 20, WIDTH * 0.62)
-    address = _wrap(_plain(data.clinic_address), FONT, 8.5, WIDTH * 0.62) if data.clinic_address else [
-        ("\xa0", 0.0)]  # no address: a line holding a no-break space, as the Paragraph of "&nbsp;" draws
+    address = _wrap(_plain(data.clinic_address), FONT, 8.5, WIDTH * 0.62) if data.clinic_address else (
+        ("\xa0", 0.0),)  # no address: a line holding a no-break space, as the Paragraph of "&nbsp;" draws
     number, issued = _plain(bill["receipt_number"]), f"Date {data.issued_local:%d %b %Y, %H:%M}"
     number_width = measure("No. ", FONT, 9.5) + measure(number, BOLD, 9.5)
     if title is None or address is None or max(number_width, measure(issued, FONT, 9.5)) > WIDTH * 0.38 \
             or not number.replace(" ", "").isprintable() or " " in number.strip():
         return None
 
-    def box(rows: list[tuple[str, Any]]) -> list[tuple[str, list[Line], float]] | None:
+    def box(rows: list[tuple[str, Any]]) -> list[tuple[str, Sequence[Line], float]] | None:
         """(label, value lines, row height) of a Patient or Doctor box; None if a value needs platypus."""
         out = []
         for label, value in rows:
             if isinstance(value, str) and label in SHORT:  # a table string: never wrapped
                 if "\n" in value:
                     return None
-                out.append((label, [(value, 0.0)], max(14.7, 11.4 + 3.5)))
+                out.append((label, ((value, 0.0),), max(14.7, 11.4 + 3.5)))
                 continue
             text = _plain(value)
-            lines = _wrap(text, FONT, 9.5, COLUMN - LABEL_W) if text.strip() else []
+            lines = _wrap(text, FONT, 9.5, COLUMN - LABEL_W) if text.strip() else ()
             if lines is None:
                 return None
             out.append((label, lines, max(1 + 10.2 + 3.5, len(lines) * 12.35 + 3.5)))
@@ -171,7 +173,7 @@ def _draw_one_page(data: ReceiptData) -> bytes | None:
     doctor_box = box([("Name", doctor["name"]), ("Qualifications", doctor["qualifications"]),
                       ("Specialty", doctor["specialty"]), ("Hospital", doctor["hospital"]),
                       ("Registration no.", doctor["registration_number"])])
-    details = _wrap(_plain(bill["additional_details"]), FONT, 9.5, WIDTH) if bill.get("additional_details") else []
+    details = _wrap(_plain(bill["additional_details"]), FONT, 9.5, WIDTH) if bill.get("additional_details") else ()
     gst = gst_label(bill["gst_rate"])
     footer = _wrap(f"{gst} is charged on the subtotal of consultation, lab test and medication fees.\n"
                    "Other fees and extra charges carry no GST.\n"
@@ -198,11 +200,23 @@ def _draw_one_page(data: ReceiptData) -> bytes | None:
     canvas.setCreator(None)
     canvas.setProducer(None)
     canvas.setKeywords([])
-    text = canvas.drawString
+    def text(x: float, y: float, line: str, word_space: float = 0.0) -> None:
+        """``canvas.drawString`` without the width it measures and throws away."""
+        run = canvas.beginText(x, y)
+        if word_space:
+            run.setWordSpace(word_space)
+            run.textLine(line)
+            run.setWordSpace(0)
+        else:
+            run.textLine(line)
+        canvas.drawText(run)
 
-    def lines(x: float, first: float, leading: float, wrapped: list[Line]) -> None:
+    def flush_right(x: float, y: float, line: str, font_name: str, size: float) -> None:
+        text(x - measure(line, font_name, size), y, line)
+
+    def lines(x: float, first: float, leading: float, wrapped: Sequence[Line]) -> None:
         for i, (line, word_space) in enumerate(wrapped):
-            text(x, first - leading * i, line, wordSpace=word_space or None)
+            text(x, first - leading * i, line, word_space)
 
     def font(name: str, size: float, color: Any) -> None:
         canvas.setFont(name, size)
@@ -302,19 +316,18 @@ def _draw_one_page(data: ReceiptData) -> bytes | None:
         canvas.rect(LEFT, y - 21.4 * (i + 2), WIDTH, 21.4, stroke=0, fill=1)
     font(BOLD, 9.5, kit.white)
     text(LEFT + 8, y - 21.4 + 5 + 1.9, "Description")
-    canvas.drawRightString(amount_right, y - 21.4 + 5 + 1.9, "Amount")
+    flush_right(amount_right, y - 21.4 + 5 + 1.9, "Amount", BOLD, 9.5)
     font(FONT, 9.5, kit.ink)
     for i, (label, amount) in enumerate(charge_lines(bill), start=1):
-        if i == 4:
-            canvas.setFont(BOLD, 9.5)
-        elif i == 5:
-            canvas.setFont(FONT, 9.5)
+        face = BOLD if i == 4 else FONT  # the subtotal in bold
+        if i in (4, 5):
+            canvas.setFont(face, 9.5)
         baseline = y - 21.4 * (i + 1) + 5 + 1.9
         text(LEFT + 8, baseline, label)
-        canvas.drawRightString(amount_right, baseline, rupees(amount))
+        flush_right(amount_right, baseline, rupees(amount), face, 9.5)
     canvas.setFont(BOLD, 11)
     text(LEFT + 8, y - charges_h + 7 + 2.2, "Total payable")
-    canvas.drawRightString(amount_right, y - charges_h + 7 + 2.2, rupees(bill["total_amount"]))
+    flush_right(amount_right, y - charges_h + 7 + 2.2, rupees(bill["total_amount"]), BOLD, 11)
     canvas.saveState()
     canvas.setLineJoin(1)
     rule(y - 21.4 * 4, 0.6, kit.rule)
