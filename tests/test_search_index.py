@@ -134,7 +134,8 @@ def test_words_match_the_start_of_a_word_and_other_text_anywhere(db: Database, d
     dict(terms=["care"]), dict(terms=["mbbs"]), dict(terms=["mbbs", "md"]), dict(terms=["mbbs"], city="Pune"),
     dict(terms=["care"], specialty="Cardiology"), dict(terms=["mbbs"], max_fee=Decimal("400")),
     dict(terms=["mbbs", "100%"]), dict(terms=["dr"], offset=1, limit=2), dict(terms=["c"]),
-    dict(terms=["ca", "m"], city="pune", specialty="CARDIOLOGY"), dict(terms=["zz"]),
+    dict(terms=["ca", "m"], city="pune", specialty="CARDIOLOGY"), dict(terms=["zz"]), dict(terms=["rao", "a"]),
+    dict(terms=["a", "d"]), dict(terms=["care", "md", "mbbs"], max_fee=Decimal("500")),
 ])
 def test_the_ways_to_a_page_of_words_agree(db: Database, directory: dict[str, int], query: dict) -> None:
     """Merging each word's first rows, gathering every match, and walking the listed doctors in
@@ -178,12 +179,13 @@ def test_a_word_starting_many_words_and_a_crowded_word(db: Database, directory: 
         expected = [r["doctor_id"] for r in tx.query(
             "SELECT doctor_id FROM doctor_info WHERE doctor_id IN (%s) ORDER BY name, doctor_id"
             % ", ".join("?" for _ in made), made)]
-        query = dict(terms=["zedc"], specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
-        for way in ("gather", "walk"):
-            pages = [r["doctor_id"] for offset in range(0, len(made), 7)
-                     for r in doctors.search(tx, way=way, limit=7, offset=offset, **query)]
-            assert pages == expected, way
-        assert doctors.search_count(tx, **query) == len(made)
+        for terms in (["zedc"], ["zedc", "mbbs"], ["mbbs", "zed"], ["dr", "zedc", "z"]):
+            query = dict(terms=terms, specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
+            for way in ("gather", "walk"):
+                pages = [r["doctor_id"] for offset in range(0, len(made), 7)
+                         for r in doctors.search(tx, way=way, limit=7, offset=offset, **query)]
+                assert pages == expected, (terms, way)
+            assert doctors.search_count(tx, **query) == len(made), terms
 
 
 def test_the_two_ways_to_a_doctors_patients_agree(db: Database, directory: dict[str, int],

@@ -117,14 +117,15 @@ TOTAL_CAP = 1000  # a search of words counts its matches up to this; beyond, "mo
 class WordPlan:
     """How a search's words are looked up: ``driver`` is the word whose rows are read (the one with
     the fewest), ``expansions`` the distinct indexed words it starts (None: more than WORDS_CAP),
-    ``others`` the words checked per doctor, ``literal`` the text matched with LIKE, ``driver_rows``
-    the driver's rows counted up to FEW_ROWS."""
+    ``others`` the words checked per doctor, with ``other_expansions`` (None: more than WORDS_CAP),
+    ``literal`` the text matched with LIKE, ``driver_rows`` the driver's rows counted up to FEW_ROWS."""
 
     driver: str | None
     expansions: tuple[str, ...] | None
     others: tuple[str, ...]
     literal: tuple[str, ...]
     driver_rows: int
+    other_expansions: tuple[tuple[str, ...] | None, ...] = ()
 
     @property
     def way(self) -> str:
@@ -191,18 +192,25 @@ def _narrowing(alias: str, specialty: str | None, city: str | None, max_fee: Any
     return where, params
 
 
-def _has_word(tx: Tx, n: int, owner: str, word: str, walking: bool = False) -> tuple[str, list[Any]]:
-    """The doctor ``owner`` (an id column) has a word starting with ``word``.
-    Over a bounded set of rows, EXISTS: MariaDB then chooses between probing (doctor_id, term) for
-    each row and gathering the word's rows once (cheaper for 1,300 rows against a word with 7,800).
-    When ``walking`` the listed doctors until a page is full, a scalar subquery with LIMIT, which is
-    always a probe: gathering "a" first would read 1.3 million index entries."""
-    starts, params = _starts(tx, f"x{n}.term", word)
+def _has_word(tx: Tx, n: int, owner: str, word: str, expansions: tuple[str, ...] | None,
+              walking: bool = False) -> tuple[str, list[Any]]:
+    """The doctor ``owner`` (an id column) has a word starting with ``word``: a seek of the primary
+    key (term, doctor_id) per word it starts (``expansions``), or a range of (doctor_id, term).
+    Over a bounded set of rows, EXISTS: MariaDB then chooses between probing for each row and
+    gathering the word's rows once (cheaper for 1,300 rows against a word with 7,800). When
+    ``walking`` the listed doctors until a page is full, a scalar subquery with LIMIT, which is always
+    a probe: gathering "a" first would read 1.3 million index entries."""
+    if expansions is not None:
+        condition, params = f"x{n}.term IN ({', '.join('?' for _ in expansions)})", list(expansions)
+        index = tx.per_dialect(sqlite="", mysql=" FORCE INDEX (PRIMARY)")
+    else:
+        condition, params = _starts(tx, f"x{n}.term", word)
+        index = tx.per_dialect(sqlite=" INDEXED BY ix_search_terms_doctor",
+                               mysql=" FORCE INDEX (ix_search_terms_doctor)")
+    probe = f"FROM doctor_search_terms x{n}{index if walking else ''} WHERE x{n}.doctor_id = {owner} AND {condition}"
     if walking:
-        words = tx.per_dialect(sqlite=f"doctor_search_terms x{n} INDEXED BY ix_search_terms_doctor",
-                               mysql=f"doctor_search_terms x{n} FORCE INDEX (ix_search_terms_doctor)")
-        return f"(SELECT 1 FROM {words} WHERE x{n}.doctor_id = {owner} AND {starts} LIMIT 1) = 1", params
-    return f"EXISTS (SELECT 1 FROM doctor_search_terms x{n} WHERE x{n}.doctor_id = {owner} AND {starts})", params
+        return f"(SELECT 1 {probe} LIMIT 1) = 1", params
+    return f"EXISTS (SELECT 1 {probe})", params
 
 
 def word_plan(tx: Tx, terms: list[str]) -> WordPlan:
@@ -224,25 +232,40 @@ def word_plan(tx: Tx, terms: list[str]) -> WordPlan:
         driver = indexed[found_rows.index(rows)]
         if rows == 0:
             return WordPlan(driver, (), (), literal, 0)
-    # The distinct words the driver starts, by a loose scan of the index: one seek per word found
-    # (SQLite by a recursive query; MariaDB does it for DISTINCT on its own, "Using index for group-by").
-    first, first_params = _starts(tx, "t.term", driver)
-    if tx.per_dialect(sqlite=True, mysql=False):
-        found = tx.query(
-            "WITH RECURSIVE found (term, n) AS ("
-            f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE {first} ORDER BY t.term LIMIT 1), 1"
-            " UNION ALL"
-            f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE t.term > f.term AND {first} ORDER BY t.term"
-            " LIMIT 1), f.n + 1 FROM found f WHERE f.term IS NOT NULL AND f.n <= ?)"
-            " SELECT term FROM found WHERE term IS NOT NULL", (*first_params, *first_params, WORDS_CAP))
-    else:
-        found = tx.query(f"SELECT DISTINCT t.term FROM doctor_search_terms t WHERE {first} LIMIT ?",
-                         (*first_params, WORDS_CAP + 1))
-    expansions = tuple(str(r["term"]) for r in found)
-    if len(expansions) > WORDS_CAP and len(indexed) == 1:
+    found = _expand(tx, indexed)
+    if () in found:  # a word nobody has
+        return WordPlan(driver, (), (), literal, 0)
+    expansions = found[indexed.index(driver)]
+    if expansions is None and len(indexed) == 1:
         rows = int(tx.scalar(*_rows_of(tx, driver)))
-    return WordPlan(driver, expansions if len(expansions) <= WORDS_CAP else None,
-                    tuple(w for w in indexed if w != driver), literal, rows)
+    others = tuple(w for w in indexed if w != driver)
+    return WordPlan(driver, expansions, others, literal, rows, tuple(found[indexed.index(w)] for w in others))
+
+
+def _expand(tx: Tx, words: list[str]) -> list[tuple[str, ...] | None]:
+    """The distinct indexed words each of ``words`` starts (None: more than WORDS_CAP), in one
+    statement, by a loose scan of the index: one seek per word found (SQLite by a recursive query;
+    MariaDB does it for DISTINCT on its own, "Using index for group-by")."""
+    parts, params = [], []
+    for n, word in enumerate(words):
+        starts, values = _starts(tx, "t.term", word)
+        if tx.per_dialect(sqlite=True, mysql=False):
+            parts.append(
+                f"SELECT {n} AS w, term FROM (WITH RECURSIVE found (term, k) AS ("
+                f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE {starts} ORDER BY t.term LIMIT 1), 1"
+                " UNION ALL"
+                f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE t.term > f.term AND {starts}"
+                " ORDER BY t.term LIMIT 1), f.k + 1 FROM found f WHERE f.term IS NOT NULL AND f.k <= ?)"
+                " SELECT term FROM found WHERE term IS NOT NULL)")
+            params.extend([*values, *values, WORDS_CAP])
+        else:
+            parts.append(f"SELECT {n} AS w, term FROM (SELECT DISTINCT t.term FROM doctor_search_terms t "
+                         f"WHERE {starts} LIMIT ?) AS e{n}")
+            params.extend([*values, WORDS_CAP + 1])
+    found: list[list[str]] = [[] for _ in words]
+    for r in tx.query(" UNION ALL ".join(parts), params):
+        found[int(r["w"])].append(str(r["term"]))
+    return [tuple(f) if len(f) <= WORDS_CAP else None for f in found]
 
 
 def _rows_of(tx: Tx, word: str) -> tuple[str, list[Any]]:
@@ -265,8 +288,8 @@ def _word_rows(tx: Tx, plan: WordPlan, term_condition: str, term_params: list[An
     where, params = [term_condition], list(term_params)
     more, values = _narrowing("s", specialty, city, max_fee, default_fee)
     where, params = where + more, params + values
-    for n, word in enumerate(plan.others):
-        condition, values = _has_word(tx, n, "s.doctor_id", word)
+    for n, (word, expansions) in enumerate(zip(plan.others, plan.other_expansions, strict=True)):
+        condition, values = _has_word(tx, n, "s.doctor_id", word, expansions)
         where.append(condition)
         params.extend(values)
     source = _words_source(tx, specialty, city)
@@ -342,8 +365,8 @@ def search(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None,
                         f"ON d.doctor_id = pg.doctor_id WHERE {LISTED} ORDER BY {order_by}", (default_fee, *params))
     where, params = _filters(plan.literal, specialty, city, max_fee, default_fee)
     if order == "name":  # walk the listed doctors in name order, checking each one's words; stop at the page's end
-        for n, word in enumerate(words):
-            condition, values = _has_word(tx, n, "d.doctor_id", word, walking=True)
+        for n, (word, expansions) in enumerate(zip(words, (plan.expansions, *plan.other_expansions), strict=False)):
+            condition, values = _has_word(tx, n, "d.doctor_id", word, expansions, walking=True)
             where, params = [*where, condition], [*params, *values]
     else:  # other orders sort every match
         conditions, values = _in_words(tx, words)
