@@ -38,6 +38,20 @@ def get(tx: Tx, bill_id: int) -> dict[str, Any] | None:
     return tx.query_one(f"{_SELECT} WHERE bill_id = ?", (bill_id,))
 
 
+def get_with_patient(tx: Tx, bill_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """A bill and what its receipt prints of the patient (``patient_id``, ``name``, ``phone``,
+    ``email``), in one read."""
+    row = tx.query_one(
+        f"SELECT {', '.join('b.' + c for c in COLUMNS)}, p.name AS patient_name, p.phone AS patient_phone, "
+        "p.email AS patient_email FROM bills b JOIN patient_info p ON p.patient_id = b.patient_id "
+        "WHERE b.bill_id = ?", (bill_id,))
+    if row is None:
+        return None
+    patient = {"patient_id": row["patient_id"], "name": row.pop("patient_name"), "phone": row.pop("patient_phone"),
+               "email": row.pop("patient_email")}
+    return row, patient
+
+
 def by_appointment(tx: Tx, appointment_id: int) -> dict[str, Any] | None:
     return tx.query_one(f"{_SELECT} WHERE appointment_id = ?", (appointment_id,))
 

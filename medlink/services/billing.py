@@ -182,8 +182,8 @@ class BillingService(Service):
                 "other_fees": b.other, "extra_charges": b.extra, "subtotal": b.subtotal, "gst_rate": b.gst_rate,
                 "gst_amount": b.gst, "total_amount": b.total, "additional_details": details,
                 "created_at": self.clock.utc_now()})
-            bill = bills.get(tx, bill_id)  # the stored row (the receipt is drawn from exactly what is kept)
-            patient = patients.get(tx, appt["patient_id"])
+            # the stored row (the receipt is drawn from exactly what is kept), and the patient it names
+            bill, patient = bills.get_with_patient(tx, bill_id)
             self.notifier.bill_issued(tx, bill)
             # Everything the receipt names, read under this unit's locks: no second read after the commit.
             rows = {"bill": bill, "patient": patient, "doctor": doctor, "appointment": appt, "attached": None}
