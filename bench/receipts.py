@@ -2,10 +2,12 @@
 
 - ``receipts_per_s_<backend>``: ``ml.billing.create_bill`` for one appointment after another, each
   the whole path a doctor waits for: the bill row with its receipt number, outbox and audit rows,
-  the PDF drawn and written to ``records_dir/receipts``, then sealed (AES-GCM) and attached to the
-  patient's records. One bill is issued first, untimed, so imports and the key file are not counted.
+  the PDF drawn, sealed (AES-GCM) and attached to the patient's records in the same transaction,
+  and written to ``records_dir/receipts`` once it is committed. One bill is issued first, untimed,
+  so imports and the key file are not counted.
 - ``receipts_per_s``: the slower of the backends measured (the figure issue 8 sets a target for).
-- ``receipt_render_per_s``: ``render_receipt`` on one bill's rows, no database and no file.
+- ``receipt_render_per_s``: ``render_receipt`` on one bill's rows, no database and no file (an
+  ordinary one-page receipt: drawn directly, not laid out by platypus).
 
 Each is measured in ``batches`` (default 3) and the best batch is reported: on a shared machine the
 slow batches measure the neighbours. Options (``python -m bench receipts --receipts 200 --profile``):
