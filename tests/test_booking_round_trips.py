@@ -2,9 +2,10 @@
 
 A booking is one read of the rules, the insert, one read of the appointment with its people, the
 outbox (one look for the dedupe keys, one INSERT of both messages) and the audit row last, so the audit
-chain's head is locked only from there to the commit. The reads that replaced the old ones give the
-same answers: ``appointments.with_parties`` what ``get_detail`` gave, ``email_outbox.enqueue_many``
-what ``enqueue`` per message did.
+chain's head is locked only from there to the commit; on MariaDB the audit row is two statements that
+the head stays locked over (the locking read, the hash and the insert are one). The reads that
+replaced the old ones give the same answers: ``appointments.with_parties`` what ``get_detail`` gave,
+``email_outbox.enqueue_many`` what ``enqueue`` per message did.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import pytest
 
 from medlink.dao import appointments, audit_log, availability, email_outbox, video_calls
 from medlink.db import Database, Tx
+from medlink.services.audit import canonical, row_hash
 from medlink.services.notifier import CONFIRMATION
 from tests.conftest import make_settings
 from tests.factories import DAY, NOW, TEN, make_appointment, make_doctor, make_patient
 from tests.test_appointments import NEXT_MONDAY, Clinic, open_clinic
+from tests.test_grants import AppAccount, account  # noqa: F401 - the application account's fixture
 
 
 @pytest.fixture
@@ -122,9 +125,56 @@ def test_slot_rules_are_the_doctor_the_hours_and_the_day_off(db: Database) -> No
     assert [r["on_leave"] for r in off] == [1, 1]
 
 
+def _content(n: int, **fields: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = dict(occurred_at=NOW + dt.timedelta(microseconds=n), actor_role="patient", actor_id=n,
+                                 action="appointment.book", subject_role="patient", subject_id=n,
+                                 object_type="appointment", object_id=str(n), outcome="ok", detail="")
+    entry.update(fields)
+    return entry
+
+
+def test_extend_starts_the_chain_and_seals_every_row_as_verify_checks(db: Database) -> None:
+    # Text that the SQL hash on MariaDB must see byte for byte as Python does: quotes, backslashes, a
+    # pipe, accents, an emoji and Devanagari.
+    odd = "O'Brien \\ \"x\" | José 😀 नमस्ते"
+    entries = [_content(1), _content(2, detail=odd, object_id=odd), _content(3, actor_id=None, subject_role=None,
+                                                                              subject_id=None, object_id=None)]
+    with db.transaction() as tx:
+        assert audit_log.head(tx) is None
+        first = audit_log.extend(tx, entries[0], canonical(entries[0]))  # no head yet: the chain starts
+    with db.transaction() as tx:
+        ids = [first] + [audit_log.extend(tx, e, canonical(e)) for e in entries[1:]]
+    with db.transaction() as tx:
+        rows = list(audit_log.iter_rows(tx))
+        head = audit_log.head(tx)
+    assert [r["audit_id"] for r in rows] == ids
+    prev = audit_log.GENESIS_HASH
+    for row, entry in zip(rows, entries, strict=True):
+        assert {k: row[k] for k in entry} == entry
+        assert (row["prev_hash"], row["row_hash"]) == (prev, row_hash(prev, entry))
+        prev = row["row_hash"]
+    assert head == {"last_id": ids[-1], "last_hash": prev}
+
+
+@pytest.mark.mysql
+def test_the_application_account_may_extend_the_chain(account: AppAccount) -> None:  # noqa: F811
+    database = Database(account.url)
+    try:
+        with database.transaction() as tx:
+            entry = _content(7, detail="grants")
+            audit_id = audit_log.extend(tx, entry, canonical(entry))
+        with database.transaction() as tx:
+            head = audit_log.head(tx)
+            row = [r for r in audit_log.iter_rows(tx) if r["audit_id"] == audit_id][0]
+    finally:
+        database.close()
+    assert head == {"last_id": audit_id, "last_hash": row["row_hash"]}
+    assert row["row_hash"] == row_hash(row["prev_hash"], entry)
+
+
 # -- the booking -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("mode", ["online", "offline"])
-def test_a_booking_is_eight_statements_with_the_audit_row_last(jitsi: Clinic, monkeypatch: pytest.MonkeyPatch,
+def test_a_booking_is_seven_or_eight_statements_with_the_audit_row_last(jitsi: Clinic, monkeypatch: pytest.MonkeyPatch,
                                                                  mode: str) -> None:
     _, doctor_id = jitsi.doctor()
     patient, _ = jitsi.patient()
@@ -133,11 +183,17 @@ def test_a_booking_is_eight_statements_with_the_audit_row_last(jitsi: Clinic, mo
     booked = jitsi.ml.appointments.book(patient, doctor_id=doctor_id, date=NEXT_MONDAY, time="10:00", mode=mode)
     sql = statements.sql
     monkeypatch.undo()
-    assert len(sql) == (9 if mode == "online" else 8), sql  # the online one has its Jitsi room
-    assert sql[-3].startswith("SELECT last_hash FROM audit_head") and sql[-3].endswith("FOR UPDATE")
+    # The audit row last. MariaDB locks the head, hashes and inserts in one statement; SQLite, whose
+    # transaction holds the whole file, reads the head first.
+    audit = 2 if jitsi.ml.db.backend == "mysql" else 3
+    assert len(sql) == 5 + audit + (mode == "online"), sql  # the online one has its Jitsi room
+    if audit == 3:
+        assert sql[-3].startswith("SELECT last_hash FROM audit_head") and sql[-3].endswith("FOR UPDATE")
+    else:
+        assert "FROM audit_head h WHERE h.head_id = 1 FOR UPDATE" in sql[-2]
     assert sql[-2].startswith("INSERT INTO audit_log")
     assert sql[-1].startswith("UPDATE audit_head")
-    assert not any("audit" in s for s in sql[:-3])
+    assert not any("audit" in s for s in sql[:-audit])
     # What the booking returned is what reading it back afterwards gives.
     assert booked == jitsi.ml.appointments.get(patient, booked.appointment_id)
     assert booked.confirmation == "pending"

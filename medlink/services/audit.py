@@ -8,7 +8,6 @@ a unit of work, which keeps the lock short and the lock order the same everywher
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -35,15 +34,19 @@ class AuditCheck:
         return f"Audit trail tampered with at {where}: {self.reason}."
 
 
-def row_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    """The hash that seals ``entry`` onto the chain after ``prev_hash``."""
+def canonical(entry: dict[str, Any]) -> str:
+    """The text of an audit row that its hash seals: every column but the id and the hashes."""
     occurred = entry["occurred_at"]
-    canonical = json.dumps(
+    return json.dumps(
         [occurred.strftime("%Y-%m-%d %H:%M:%S.%f"), entry["actor_role"], entry["actor_id"], entry["action"],
          entry["subject_role"], entry["subject_id"], entry["object_type"], entry["object_id"], entry["outcome"],
          entry["detail"]],
         separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{prev_hash}|{canonical}".encode()).hexdigest()
+
+
+def row_hash(prev_hash: str, entry: dict[str, Any]) -> str:
+    """The hash that seals ``entry`` onto the chain after ``prev_hash``."""
+    return audit_log.seal(prev_hash, canonical(entry))
 
 
 def _stored_id(value: Any) -> int | None:
@@ -83,10 +86,7 @@ class AuditService:
             "object_id": _stored_text(str(obj[1]))[:64] if obj and obj[1] is not None else None,  # VARCHAR(64)
             "outcome": outcome, "detail": detail[:255],
         }
-        prev = audit_log.lock_head(tx)
-        entry["prev_hash"] = prev
-        entry["row_hash"] = row_hash(prev, entry)
-        return audit_log.append(tx, entry)
+        return audit_log.extend(tx, entry, canonical(entry))
 
     def record_now(self, **kwargs: Any) -> int:
         """``record`` in a transaction of its own: for refusals, whose own unit never commits."""
