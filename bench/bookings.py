@@ -10,12 +10,18 @@
 - ``booking_race_errors_mysql``: then the eight race for the same 20 slots; slots not won by exactly
   one of them, plus errors other than ConflictError (must be 0: the unique index decides).
 
-Everything booked is removed afterwards. Option ``--bookings`` (per client, default 60).
+Everything booked is removed afterwards. Options: ``--bookings`` (per client, default 60); ``--profile``
+prints a cProfile report of the eight clients' timed work (the profiler slows the run: the rate of a
+profiled run is not the metric). The run also prints the statements the server received per booking
+(its ``Questions`` counter on each client's connection, BEGIN and COMMIT included).
 """
 
 from __future__ import annotations
 
+import cProfile
 import datetime as dt
+import io
+import pstats
 import threading
 import time
 from typing import Any
@@ -30,6 +36,12 @@ TARGETS = {
 CLIENTS = 8
 SIZE = "100k"
 FIRST_DAY = 70  # days after the dataset's "today": beyond every generated booking
+
+
+def questions(core: Any) -> int:
+    """Statements the server has received on this thread's connection of ``core`` (one more: this)."""
+    with core.db.transaction() as tx:
+        return int(tx.query_one("SHOW SESSION STATUS LIKE 'Questions'")["Value"])
 
 
 def plan(ml: Any, count: int) -> tuple[list[int], list[tuple[dt.date, str]]]:
@@ -70,6 +82,7 @@ def run(env: BenchEnv) -> dict[str, float]:
     from medlink.services.clock import FixedClock
 
     per_client = int(env.option("bookings", 60))
+    profile = bool(env.option("profile", False))
     metrics: dict[str, float] = {}
     with env.open_dataset("mysql", SIZE) as (ml, data):
         doctors, slots = plan(ml, per_client + 20)
@@ -83,11 +96,16 @@ def run(env: BenchEnv) -> dict[str, float]:
                         for core, r in zip(cores, rows, strict=True)]
             failures: list[BaseException] = []
             done = [0] * CLIENTS
+            statements = [0] * CLIENTS
+            profilers = [cProfile.Profile() if profile else None for _ in range(CLIENTS)]
             start = threading.Barrier(CLIENTS + 1)
 
             def client(i: int) -> None:
-                core, session = cores[i], sessions[i]
+                core, session, profiler = cores[i], sessions[i], profilers[i]
+                before = questions(core)
                 start.wait()
+                if profiler:
+                    profiler.enable()
                 for j, (day, hhmm) in enumerate(timed_slots):
                     try:
                         core.appointments.book(session, doctor_id=doctors[(i + j) % CLIENTS], date=day, time=hhmm,
@@ -95,6 +113,9 @@ def run(env: BenchEnv) -> dict[str, float]:
                         done[i] += 1
                     except Exception as exc:  # noqa: BLE001 - counted and reported
                         failures.append(exc)
+                if profiler:
+                    profiler.disable()
+                statements[i] = questions(core) - before - 2  # the two SHOW STATUS and their BEGIN/COMMIT
 
             threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
             for t in threads:
@@ -107,7 +128,14 @@ def run(env: BenchEnv) -> dict[str, float]:
             booked = sum(done)
             rate = booked / elapsed
             print(f"  {booked} bookings by {CLIENTS} clients in {elapsed:.2f} s: {rate:.0f}/s; failures: "
-                  f"{len(failures)} {sorted({type(f).__name__ for f in failures})}", flush=True)
+                  f"{len(failures)} {sorted({type(f).__name__ for f in failures})}; "
+                  f"{sum(statements) / max(booked, 1):.1f} statements per booking", flush=True)
+            if profile:
+                report = io.StringIO()
+                stats = pstats.Stats(*[p for p in profilers if p], stream=report)
+                stats.sort_stats("tottime").print_stats(25)
+                print(f"\n--- cProfile of the {CLIENTS} clients' {booked} bookings, by own time (summed over the "
+                      f"threads; the profiler slows the run) ---\n{report.getvalue()}", flush=True)
 
             winners = [0] * len(race_slots)
             race_errors: list[BaseException] = []
