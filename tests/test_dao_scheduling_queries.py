@@ -203,6 +203,14 @@ def test_hours_for_doctors(db: Database) -> None:
     assert [(r["doctor_id"], r["weekday"], r["start_time"], r["end_time"]) for r in rows] == [
         (one, 0, t("07:00"), t("08:00")), (one, 0, t("09:00"), t("12:00")), (one, 2, t("14:00"), t("16:00")),
         (two, 6, t("10:00"), t("11:30"))]
+    with db.transaction() as tx:  # the same, a week per doctor
+        weeks = availability.weeks_for_doctors(tx, [two, one, 999_999])
+        assert availability.weeks_for_doctors(tx, []) == {} == availability.weeks_for_doctors(tx, [999_999])
+    assert sorted(weeks) == sorted([one, two])
+    assert [weeks[one].on(day) for day in range(7)] == [
+        ((t("07:00"), t("08:00")), (t("09:00"), t("12:00"))), (), ((t("14:00"), t("16:00")),), (), (), (), ()]
+    assert [weeks[two].on(day) for day in (5, 6, 6)] == [(), ((t("10:00"), t("11:30")),)] * 1 + [
+        ((t("10:00"), t("11:30")),)]
 
 
 def test_hours_for_many_doctors_at_once(db: Database) -> None:

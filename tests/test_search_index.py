@@ -176,9 +176,9 @@ def test_a_word_starting_many_words_and_a_crowded_word(db: Database, directory: 
         assert plan.expansions is None and plan.way == "gather"
         monkeypatch.setattr(doctors, "FEW_ROWS", 5)
         assert doctors.word_plan(tx, ["zedc"]).way == "walk"
+        marks = ", ".join("?" for _ in made)
         expected = [r["doctor_id"] for r in tx.query(
-            "SELECT doctor_id FROM doctor_info WHERE doctor_id IN (%s) ORDER BY name, doctor_id"
-            % ", ".join("?" for _ in made), made)]
+            f"SELECT doctor_id FROM doctor_info WHERE doctor_id IN ({marks}) ORDER BY name, doctor_id", made)]
         for terms in (["zedc"], ["zedc", "mbbs"], ["mbbs", "zed"], ["dr", "zedc", "z"]):
             query = dict(terms=terms, specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
             for way in ("gather", "walk"):

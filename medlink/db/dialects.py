@@ -108,8 +108,8 @@ def _register_sqlite_types() -> None:
 _register_sqlite_types()
 
 
-def _dict_row(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
-    return {d[0]: v for d, v in zip(cursor.description, row, strict=True)}
+def _column_names(cursor: sqlite3.Cursor) -> list[str]:
+    return [d[0] for d in cursor.description]
 
 
 @lru_cache(maxsize=512)
@@ -145,7 +145,6 @@ class SQLiteDialect(Dialect):
         except (sqlite3.Error, OSError) as exc:
             raise ServiceUnavailable(f"Cannot open the database file {self.path}: {exc}. "
                                      "Check that the folder exists and is writable.") from exc
-        conn.row_factory = _dict_row
         # The search index's triggers split a doctor's words with this (medlink/db/words.py).
         conn.create_function(words.SQL_FUNCTION, 4, words.listing_words_json, deterministic=True)
         conn.execute("PRAGMA trusted_schema = ON")  # this file is MedLink's own: its triggers may call it
@@ -179,6 +178,13 @@ class SQLiteDialect(Dialect):
     def executemany(self, cursor: sqlite3.Cursor, sql: str, rows: list[tuple[Any, ...]]) -> None:
         cursor.executemany(_sqlite_sql(sql), rows)
 
+    def row(self, cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(_column_names(cursor), row, strict=True))
+
+    def rows(self, cursor: sqlite3.Cursor, fetched: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        names = _column_names(cursor)  # once per result, not once per row (a row factory would)
+        return [dict(zip(names, r, strict=True)) for r in fetched]
+
     def is_busy_error(self, exc: BaseException) -> bool:
         text = str(exc).lower()
         return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
@@ -204,10 +210,10 @@ class SQLiteDialect(Dialect):
         columns = frozenset(c.split(".", 1)[1] for c in qualified)
         if table not in self._unique_indexes and conn is not None:
             found = []
-            for index in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
-                if index["unique"]:
-                    cols = conn.execute(f'PRAGMA index_info("{index["name"]}")').fetchall()
-                    found.append((index["name"], frozenset(c["name"] for c in cols)))
+            for _, index, unique, *_ in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
+                if unique:
+                    cols = conn.execute(f'PRAGMA index_info("{index}")').fetchall()
+                    found.append((index, frozenset(name for _, _, name in cols)))
             self._unique_indexes[table] = found
         for name, cols in self._unique_indexes.get(table, []):
             if cols == columns:

@@ -28,42 +28,32 @@ def next_open_slots(tx: Tx, doctors: list[dict], now: dt.datetime,
     of them has hours)."""
     ids = [int(d["doctor_id"]) for d in doctors]
     first, last = now.date(), now.date() + dt.timedelta(days=days - 1)
-    hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = {}
-    for r in availability.hours_for_doctors(tx, ids):
-        hours.setdefault(int(r["doctor_id"]), {}).setdefault(int(r["weekday"]), []).append(
-            (r["start_time"], r["end_time"]))
-    working = [i for i in ids if i in hours]  # no hours, no slots: their days off and bookings do not matter
-    leave = {(int(r["doctor_id"]), r["leave_date"]) for r in availability.leave_for_doctors(tx, working, first, last)}
+    weeks = availability.weeks_for_doctors(tx, ids)
+    working = set(weeks)  # no hours, no slots: days off and bookings do not matter
+    leave = {(int(r["doctor_id"]), r["leave_date"])
+             for r in availability.leave_for_doctors(tx, sorted(working), first, last)}
     taken: dict[tuple[int, dt.date], set[dt.time]] = defaultdict(set)
-    for r in appointments.booked_for_doctors(tx, working, first, last):
+    for r in appointments.booked_for_doctors(tx, sorted(working), first, last):
         taken[(int(r["doctor_id"]), r["appointment_date"])].add(r["appointment_time"])
+    calendar = [(day, day.weekday(), now.time() if offset == 0 else None)  # today: only slots after now
+                for offset in range(days) for day in (first + dt.timedelta(days=offset),)]
     result: dict[int, dt.datetime | None] = {}
     for doctor in doctors:
         doctor_id = int(doctor["doctor_id"])
         result[doctor_id] = None
-        week = hours.get(doctor_id)
-        if not week:
+        if doctor_id not in working:
             continue
         slot = int(doctor["slot_minutes"])
-        for offset in range(days):
-            day = first + dt.timedelta(days=offset)
-            ranges = week.get(day.weekday())
+        week = weeks[doctor_id]
+        for day, weekday, after in calendar:
+            ranges = week.on(weekday)
             if not ranges or (doctor_id, day) in leave:
                 continue
-            after = now.time() if offset == 0 else None  # today only slots after now; later days all
-            free = _first_free(_grid(tuple(ranges), slot), taken.get((doctor_id, day), _NONE), after)
+            free = _first_free(_grid(ranges, slot), taken.get((doctor_id, day), _NONE), after)
             if free is not None:
                 result[doctor_id] = dt.datetime.combine(day, free)
                 break
     return result
-
-
-def _first_free(grid: list[dt.time], taken: set[dt.time], after: dt.time | None) -> dt.time | None:
-    """The first slot of ``grid`` not taken and later than ``after`` (``open_times``' first, without the list)."""
-    for t in grid:
-        if t not in taken and (after is None or t > after):
-            return t
-    return None
 
 
 _NONE: set[dt.time] = set()
@@ -73,3 +63,11 @@ _NONE: set[dt.time] = set()
 def _grid(ranges: tuple[tuple[dt.time, dt.time], ...], slot_minutes: int) -> list[dt.time]:
     """``slot_grid``, remembered: a few timetables recur across thousands of doctors (do not change the list)."""
     return slot_grid(ranges, slot_minutes)
+
+
+def _first_free(grid: list[dt.time], taken: set[dt.time], after: dt.time | None) -> dt.time | None:
+    """The first slot of ``grid`` not taken and later than ``after`` (``open_times``' first, without the list)."""
+    for t in grid:
+        if t not in taken and (after is None or t > after):
+            return t
+    return None
