@@ -22,13 +22,13 @@ from decimal import Decimal
 from tkinter import ttk
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, ImageTk
-
 from medlink.ui import theme
 from medlink.ui.images import cover_image
 from medlink.ui.tasks import BackgroundTask, is_busy, run_in_background, set_busy
 
 if TYPE_CHECKING:
+    from PIL import Image, ImageTk  # annotations only: Pillow loads when a picture is first made
+
     from medlink.ui.app import MedLinkApp
 
 RESIZE_DELAY_MS = 60
