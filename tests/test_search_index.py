@@ -17,6 +17,7 @@ import pytest
 
 from medlink.dao import appointments, doctors
 from medlink.db import Database
+from medlink.db.words import required_bits
 from tests.factories import NOW, make_appointment, make_doctor, make_patient
 
 DEFAULT_FEE = Decimal("500.00")
@@ -46,10 +47,15 @@ def fold(text: str) -> str:
     return text.lower().replace("é", "e")
 
 
+def words_of(r: dict[str, Any]) -> list[str]:
+    return _WORD.findall(fold(" ".join((r["name"], r["specialty"], r["hospital"], r["qualifications"]))))
+
+
 def expected_ids(rows: list[dict[str, Any]], words: list[str]) -> list[int]:
     found = []
+    words = [fold(w) for w in words]
     for r in rows:
-        tokens = _WORD.findall(fold(" ".join((r["name"], r["specialty"], r["hospital"], r["qualifications"]))))
+        tokens = words_of(r)
         if all(any(t.startswith(w) for t in tokens) for w in words):
             found.append(int(r["doctor_id"]))
     return sorted(found)
@@ -62,7 +68,16 @@ def check(db: Database) -> None:
         for specialty, city, cap in itertools.product((None, *SPECIALTIES), (None, *CITIES), CAPS):
             assert doctors.listing_count(tx, specialty=specialty, city=city, max_fee=cap, default_fee=DEFAULT_FEE) \
                 == expected_count(rows, specialty, city, cap), (specialty, city, cap)
-        for words in [[w] for w in WORDS] + [["cardio", "rao"], ["dr", "md"], ["care", "pune"]]:
+        # Every row's signature holds the bits of every word of its doctor (or the search would miss them).
+        signatures = {(r["doctor_id"], r["signature"]) for r in tx.query(
+            "SELECT doctor_id, signature FROM doctor_search_terms")}
+        assert len(signatures) == len({d for d, _ in signatures}) == len(rows)  # one signature a doctor
+        for doctor_id, held in signatures:
+            [r] = [r for r in rows if r["doctor_id"] == doctor_id]
+            for word in words_of(r):
+                assert held & required_bits(word) == required_bits(word), (r["name"], word)
+        for words in [[w] for w in WORDS] + [["cardio", "rao"], ["dr", "md"], ["care", "pune"], ["jose", "md"],
+                                             ["JOSÉ", "mbbs", "car"], ["dr", "dr"]]:
             query = dict(terms=words, specialty=None, city=None, max_fee=None, default_fee=DEFAULT_FEE)
             want = expected_ids(rows, words)
             assert doctors.search_count(tx, **query) == len(want), words

@@ -147,6 +147,7 @@ class SQLiteDialect(Dialect):
                                      "Check that the folder exists and is writable.") from exc
         # The search index's triggers split a doctor's words with this (medlink/db/words.py).
         conn.create_function(words.SQL_FUNCTION, 4, words.listing_words_json, deterministic=True)
+        conn.create_function(words.SIGNATURE_FUNCTION, 4, words.signature_of_texts, deterministic=True)
         conn.execute("PRAGMA trusted_schema = ON")  # this file is MedLink's own: its triggers may call it
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")

@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
+import zlib
 from collections.abc import Iterable
 from functools import lru_cache
 
 MAX_WORD = 84
 SQL_FUNCTION = "medlink_words"
+SIGNATURE_FUNCTION = "medlink_signature"
+ALL_BITS = (1 << 62) - 1  # the signature that rules nothing out
 _ACCENTED_SCRIPTS_END = 0x0530  # Latin, Greek and Cyrillic (and their extensions below this point)
 
 
@@ -79,3 +82,41 @@ def query_words(terms: Iterable[str]) -> list[str]:
     """The distinct search words among ``terms``, folded, longest first."""
     folded = {fold(t)[:MAX_WORD] for t in terms}
     return sorted({t for t in folded if is_word(t)}, key=lambda t: (-len(t), t))
+
+
+# A doctor's signature: a 62-bit summary of the starts of all the doctor's words, carried on each of
+# the doctor's rows in the index. A search of several words reads the rows of one of them and must
+# check each doctor for the others; where a word's bits are missing from the signature the doctor
+# cannot have it, and the check of the index (a seek) is skipped. Each word sets the bit of its first
+# two letters and of its first three (CRC-32 modulo 62: the same in Python and in MySQL's CRC32()).
+# Only words of ASCII letters and digits are summarised: a doctor with any other word gets ALL_BITS
+# (MySQL compares such words by collation, which no hash of bytes can follow).
+
+
+def _bits(word: str) -> int:
+    bits = 0
+    for length in (2, 3):
+        if len(word) >= length:
+            bits |= 1 << (zlib.crc32(word[:length].encode("ascii")) % 62)
+    return bits
+
+
+def signature(words: Iterable[str]) -> int:
+    """The signature of a doctor's folded words."""
+    bits = 0
+    for word in words:
+        if not word.isascii():
+            return ALL_BITS
+        bits |= _bits(word)
+    return bits
+
+
+def signature_of_texts(*texts: str | None) -> int:
+    """``signature(listing_words(*texts))``: SQLite's ``medlink_signature`` function."""
+    return signature(listing_words(*texts))
+
+
+def required_bits(word: str) -> int:
+    """The bits a signature must have for its doctor to hold a word starting with ``word`` (folded);
+    0 when it cannot tell."""
+    return _bits(word) if word.isascii() else 0
