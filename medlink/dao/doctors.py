@@ -217,26 +217,21 @@ def _has_word(tx: Tx, n: int, owner: str, word: str, expansions: tuple[str, ...]
 
 
 def word_plan(tx: Tx, terms: list[str]) -> WordPlan:
-    """Decide how ``terms`` are looked up: at most two short statements, whatever the directory's size."""
+    """Decide how ``terms`` are looked up: one short statement (two for a word that starts very many
+    words), whatever the directory's size."""
     indexed = query_words(terms)
     literal = tuple(t for t in terms if fold(t)[:MAX_WORD] not in indexed)
     if not indexed:
         return WordPlan(None, None, (), literal, 0)
+    # One statement: the distinct indexed words each word starts and, with several words, each one's
+    # rows counted up to FEW_ROWS: the one with the fewest drives.
+    found, counted = _expand(tx, indexed, count=len(indexed) > 1)
     rows = FEW_ROWS  # the driver's rows, counted only when the way depends on it
     driver = indexed[0]
-    if len(indexed) > 1:  # each word's rows, counted up to FEW_ROWS, in one statement; the fewest drive
-        counts, params = [], []
-        for n, word in enumerate(indexed):
-            counts.append(f"({_rows_of(tx, word)[0]}) AS n{n}")
-            params.extend(_rows_of(tx, word)[1])
-        row = tx.query_one(f"SELECT {', '.join(counts)}", params) or {}
-        found_rows = [int(row[f"n{n}"]) for n in range(len(indexed))]
-        rows = min(found_rows)
-        driver = indexed[found_rows.index(rows)]
-        if rows == 0:
-            return WordPlan(driver, (), (), literal, 0)
-    found = _expand(tx, indexed)
-    if () in found:  # a word nobody has
+    if counted:
+        rows = min(counted)
+        driver = indexed[counted.index(rows)]
+    if () in found or rows == 0:  # a word nobody has
         return WordPlan(driver, (), (), literal, 0)
     expansions = found[indexed.index(driver)]
     if expansions is None and len(indexed) == 1:
@@ -245,16 +240,17 @@ def word_plan(tx: Tx, terms: list[str]) -> WordPlan:
     return WordPlan(driver, expansions, others, literal, rows, tuple(found[indexed.index(w)] for w in others))
 
 
-def _expand(tx: Tx, words: list[str]) -> list[tuple[str, ...] | None]:
-    """The distinct indexed words each of ``words`` starts (None: more than WORDS_CAP), in one
-    statement, by a loose scan of the index: one seek per word found (SQLite by a recursive query;
-    MariaDB does it for DISTINCT on its own, "Using index for group-by")."""
+def _expand(tx: Tx, words: list[str], count: bool) -> tuple[list[tuple[str, ...] | None], list[int]]:
+    """The distinct indexed words each of ``words`` starts (None: more than WORDS_CAP), by a loose
+    scan of the index: one seek per word found (SQLite by a recursive query; MariaDB does it for
+    DISTINCT on its own, "Using index for group-by"); with ``count``, each word's rows up to FEW_ROWS.
+    One statement."""
     parts, params = [], []
     for n, word in enumerate(words):
         starts, values = _starts(tx, "t.term", word)
         if tx.per_dialect(sqlite=True, mysql=False):
             parts.append(
-                f"SELECT {n} AS w, term FROM (WITH RECURSIVE found (term, k) AS ("
+                f"SELECT {n} AS w, term, NULL AS n FROM (WITH RECURSIVE found (term, k) AS ("
                 f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE {starts} ORDER BY t.term LIMIT 1), 1"
                 " UNION ALL"
                 f" SELECT (SELECT t.term FROM doctor_search_terms t WHERE t.term > f.term AND {starts}"
@@ -262,13 +258,21 @@ def _expand(tx: Tx, words: list[str]) -> list[tuple[str, ...] | None]:
                 " SELECT term FROM found WHERE term IS NOT NULL)")
             params.extend([*values, *values, WORDS_CAP])
         else:
-            parts.append(f"SELECT {n} AS w, term FROM (SELECT DISTINCT t.term FROM doctor_search_terms t "
+            parts.append(f"SELECT {n} AS w, term, NULL AS n FROM (SELECT DISTINCT t.term FROM doctor_search_terms t "
                          f"WHERE {starts} LIMIT ?) AS e{n}")
             params.extend([*values, WORDS_CAP + 1])
+        if count:
+            rows_sql, values = _rows_of(tx, word)
+            parts.append(f"SELECT {n} AS w, NULL AS term, ({rows_sql}) AS n")
+            params.extend(values)
     found: list[list[str]] = [[] for _ in words]
+    counted = [0] * len(words) if count else []
     for r in tx.query(" UNION ALL ".join(parts), params):
-        found[int(r["w"])].append(str(r["term"]))
-    return [tuple(f) if len(f) <= WORDS_CAP else None for f in found]
+        if r["term"] is None:
+            counted[int(r["w"])] = int(r["n"])
+        else:
+            found[int(r["w"])].append(str(r["term"]))
+    return [tuple(f) if len(f) <= WORDS_CAP else None for f in found], counted
 
 
 def _rows_of(tx: Tx, word: str) -> tuple[str, list[Any]]:
