@@ -35,12 +35,13 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_listed(doctor: dict[str, Any] | None) -> None:
-    """A doctor row that patients may book: present, active and verified."""
+def _listed(doctor: dict[str, Any] | None) -> dict[str, Any]:
+    """``doctor``, if patients may book them: present, active and verified."""
     if doctor is None or not doctor["is_active"]:
         raise NotFound("This doctor is not listed on MedLink.")
     if doctor["verification_status"] != "verified":
         raise PermissionDenied("This doctor has not been verified yet and cannot be booked.")
+    return doctor
 
 
 class AppointmentService(Service):
@@ -234,19 +235,14 @@ class AppointmentService(Service):
 
     @staticmethod
     def _bookable_doctor(tx: Tx, doctor_id: Any) -> dict[str, Any]:
-        doctor = doctors.get(tx, doctor_id) if _is_id(doctor_id) else None
-        _check_listed(doctor)
-        assert doctor is not None
-        return doctor
+        return _listed(doctors.get(tx, doctor_id) if _is_id(doctor_id) else None)
 
     @staticmethod
     def _check_bookable_slot(tx: Tx, doctor_id: Any, day: dt.date, at: dt.time) -> None:
         """A listed, verified doctor who sees patients at ``at`` on ``day``, on the grid of their slots
         and not on leave (one round trip: ``appointments.slot_rules``)."""
         rules = appointments.slot_rules(tx, doctor_id, day) if _is_id(doctor_id) else []
-        doctor = rules[0] if rules else None
-        _check_listed(doctor)
-        assert doctor is not None
+        doctor = _listed(rules[0] if rules else None)
         ranges = [(r["start_time"], r["end_time"]) for r in rules if r["start_time"] is not None]
         if not any(start <= at < end for start, end in ranges):
             raise ValidationError(f"The doctor does not see patients at {hhmm(at)} on {day_name(day)}s.", "time")
