@@ -85,10 +85,24 @@ def make_dialect(url: DatabaseURL, ssl_ca: str | None, connect_timeout: int) -> 
 
 # --- SQLite --------------------------------------------------------------------------------------
 
+# Converters, remembered: the values are immutable and the same few recur in every list (the times
+# of day of slots and hours, the dates of the coming weeks, the common fees).
 @lru_cache(maxsize=2048)
 def _sqlite_time(value: bytes) -> dt.time:
-    """A TIME column's value: a few hundred times of day recur in every list (slots, hours)."""
     return dt.time.fromisoformat(value.decode())
+
+
+@lru_cache(maxsize=4096)
+def _sqlite_date(value: bytes) -> dt.date:
+    return dt.date.fromisoformat(value.decode())
+
+
+_CENTS = Decimal("0.01")
+
+
+@lru_cache(maxsize=4096)
+def _sqlite_decimal(value: bytes) -> Decimal:
+    return Decimal(value.decode()).quantize(_CENTS)
 
 
 def _register_sqlite_types() -> None:
@@ -98,11 +112,11 @@ def _register_sqlite_types() -> None:
     sqlite3.register_adapter(dt.date, lambda d: d.isoformat())
     sqlite3.register_adapter(dt.datetime, lambda d: d.isoformat(sep=" "))
     sqlite3.register_adapter(dt.time, lambda t: t.strftime("%H:%M:%S"))
-    sqlite3.register_converter("DATE", lambda b: dt.date.fromisoformat(b.decode()))
+    sqlite3.register_converter("DATE", _sqlite_date)
     sqlite3.register_converter("DATETIME", lambda b: dt.datetime.fromisoformat(b.decode()))
     sqlite3.register_converter("TIME", _sqlite_time)
     # Money columns keep NUMERIC affinity so that comparisons and ORDER BY stay numeric.
-    sqlite3.register_converter("DECIMAL", lambda b: Decimal(b.decode()).quantize(Decimal("0.01")))
+    sqlite3.register_converter("DECIMAL", _sqlite_decimal)
 
 
 _register_sqlite_types()
