@@ -408,7 +408,9 @@ def search_count(tx: Tx, *, terms: list[str], specialty: str | None, city: str |
     else:
         term_condition, term_params = _starts(tx, "s.term", plan.driver)
     rows, params = _word_rows(tx, plan, term_condition, term_params, specialty, city, max_fee, default_fee)
-    return int(tx.scalar(f"SELECT COUNT(*) AS n FROM (SELECT DISTINCT s.doctor_id FROM {rows}{limit}) AS c", params))
+    # One indexed word holds each doctor once; several may hold one doctor twice ("cardiology", "cardiologist").
+    distinct = "" if plan.expansions is not None and len(plan.expansions) == 1 and not plan.literal else "DISTINCT "
+    return int(tx.scalar(f"SELECT COUNT(*) AS n FROM (SELECT {distinct}s.doctor_id FROM {rows}{limit}) AS c", params))
 
 
 def search_ids(tx: Tx, *, terms: list[str], specialty: str | None, city: str | None, max_fee: Any,

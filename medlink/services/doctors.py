@@ -25,6 +25,7 @@ ORDERS = {
     "fee": "by consultation fee, lowest first",
     "experience": "by years of experience, most first",
 }
+CENTS = Decimal("0.01")
 EARLIEST_CAP = 2000  # matches ranked by earliest slot; a narrower search ranks them all
 MAX_LEAVE_DAYS = 366
 
@@ -241,7 +242,7 @@ class DoctorService(Service):
         results = [DoctorSummary(doctor_id=int(r["doctor_id"]), name=r["name"], specialty=r["specialty"],
                                  hospital=r["hospital"], city=r["city"], experience_years=int(r["experience_years"]),
                                  qualifications=r["qualifications"], consultation_fee=Decimal(r["fee_in_force"])
-                                 .quantize(Decimal("0.01")), verified=True, next_open_slot=slots[int(r["doctor_id"])])
+                                 .quantize(CENTS), verified=True, next_open_slot=slots[int(r["doctor_id"])])
                    for r in rows]
         return SearchPage(results, total, offset, limit, order, f"Sorted {ORDERS[order]}.", more)
 
