@@ -612,3 +612,20 @@ def test_decrypted_copies_are_purged(world: World) -> None:
     assert first.exists() and second.exists() and first != second
     assert world.records.purge_opened() == 2
     assert world.opened_files() == []
+
+
+def test_a_late_purge_spares_copies_opened_after_it_was_asked_for(world: World) -> None:
+    """The window purges on a worker (after start-up, at log-out): a copy opened meanwhile stays."""
+    import os
+    import time
+
+    from medlink.ui.app import _opened_before
+
+    meta = world.upload("pdf")
+    old = world.records.open(world.patient, meta.record_id)
+    os.utime(old, (time.time() - 60, time.time() - 60))  # left by an earlier run
+    asked_at = time.time() - 1
+    new = world.records.open(world.patient, meta.record_id)  # opened after the purge was asked for
+    assert world.records.purge_opened(_opened_before(asked_at)) == 1
+    assert not old.exists() and new.exists()
+    assert world.records.purge_opened(_opened_before(time.time())) == 1 and not new.exists()

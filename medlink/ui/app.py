@@ -34,6 +34,7 @@ sizes (the 256-pixel icon, which Tk reads itself, is set at once).
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 import os
@@ -231,7 +232,9 @@ class MedLinkApp(tk.Tk):
         self.set_navigation([])
         if session is not None:
             run_in_background(self, self.ml.auth.logout, session, reason, on_error=_log_logout_failure)
-            run_in_background(self, self.ml.records.purge_opened, on_error=_log_upkeep_failure)
+            logged_out_at = time.time()
+            run_in_background(self, lambda: self.ml.records.purge_opened(_opened_before(logged_out_at)),
+                              on_error=_log_upkeep_failure)
         self.show(WELCOME)
         self._close_screens(keep=self.current_screen)
 
@@ -275,13 +278,14 @@ class MedLinkApp(tk.Tk):
         every round."""
         self.mail_worker_enabled = True
         self._mail_task: BackgroundTask | None = None
+        self._started_at = time.time()  # copies opened from now on are this run's: the late purge spares them
         self.after_idle(lambda: self.after(UPKEEP_DELAY_MS, self._upkeep_after_start))
         self.after(MAIL_START_DELAY_MS, self._mail_tick)
 
     def _upkeep_after_start(self) -> None:
         """On a worker: remove decrypted record copies left by an earlier run, then load the services
         and Pillow; then, back here, give the window its smaller icons."""
-        run_in_background(self, _upkeep_after_start, self.ml, on_error=_log_upkeep_failure,
+        run_in_background(self, _upkeep_after_start, self.ml, self._started_at, on_error=_log_upkeep_failure,
                           on_finally=self._add_icon_sizes)
 
     def _add_icon_sizes(self) -> None:
@@ -482,11 +486,17 @@ def _log_logout_failure(error: BaseException) -> None:
     log.warning("logout failed: %s", type(error).__name__, exc_info=error)
 
 
-def _upkeep_after_start(ml: MedLink) -> None:
-    """The start-up work that can wait (on a worker): the purge, then the modules the first
-    sign-in and the first pictures need."""
+def _opened_before(moment: float) -> dt.timedelta:
+    """``purge_opened``'s ``older_than`` for copies opened up to ``moment`` (a time.time()): a purge
+    that runs late must not remove a copy someone opened after it was asked for."""
+    return dt.timedelta(seconds=max(0.0, time.time() - moment))
+
+
+def _upkeep_after_start(ml: MedLink, started_at: float) -> None:
+    """The start-up work that can wait (on a worker): the purge of copies left by an earlier run,
+    then the modules the first sign-in and the first pictures need."""
     try:
-        ml.records.purge_opened()
+        ml.records.purge_opened(_opened_before(started_at))
     finally:
         ml.load_services()
         preload_pillow()
