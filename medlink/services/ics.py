@@ -14,6 +14,8 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets, as RFC 5545 asks."""
+    if len(line) <= 75 and line.isascii():  # most lines: one octet a character, short enough already
+        return line
     out, current = [], b""
     for ch in line:
         encoded = ch.encode()
