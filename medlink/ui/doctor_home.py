@@ -137,9 +137,9 @@ class DoctorHomeScreen(Screen):
             shown = "are shown" if profile.contact_public else "are not shown"
             self.next_heading.configure(text="How patients find you")
             self.next_text.configure(text=(
-                f"Patients find you when they search for your name, \u201c{profile.specialty}\u201d, "
-                f"\u201c{profile.hospital}\u201d or \u201c{profile.city}\u201d. Your e-mail and phone {shown} "
-                "on your public profile; change that under My profile."))
+                f"Patients find you when they search for your name, \u201c{profile.specialty}\u201d or "
+                f"\u201c{profile.hospital}\u201d, or choose {profile.city} as the city. Your e-mail and phone "
+                f"{shown} on your public profile; change that under My profile."))
         else:
             self.next_heading.configure(text="What happens next")
             self.next_text.configure(text=PENDING_STEPS)
