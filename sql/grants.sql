@@ -63,9 +63,12 @@ EXECUTE stmt;
 SET @s = CONCAT('GRANT SELECT, INSERT ON ', @db, '.audit_log TO ', @who);
 PREPARE stmt FROM @s;
 EXECUTE stmt;
--- Search index and counts (migration 003): written only by triggers on doctor_info, which run with the
--- rights of the account that ran init-db; the application reads them.
+-- Search index and counts (migrations 003-006): written only by triggers, which run with the rights
+-- of the account that ran init-db; the application reads them.
 SET @s = CONCAT('GRANT SELECT ON ', @db, '.doctor_search_terms TO ', @who);
+PREPARE stmt FROM @s;
+EXECUTE stmt;
+SET @s = CONCAT('GRANT SELECT ON ', @db, '.doctor_search_words TO ', @who);
 PREPARE stmt FROM @s;
 EXECUTE stmt;
 SET @s = CONCAT('GRANT SELECT ON ', @db, '.doctor_listing_counts TO ', @who);

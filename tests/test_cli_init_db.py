@@ -17,9 +17,8 @@ TABLES = {
     "receipt_counters", "medical_records", "record_shares", "video_calls", "audit_log", "audit_head",
     "email_outbox", "schema_migrations", "doctor_listing_counts",
 }
-# The full-text index of doctors (migration 003): SQLite's FTS5 table and its shadow tables, or MySQL's table of words.
-SEARCH_INDEX_TABLES = {"doctor_search", "doctor_search_data", "doctor_search_idx", "doctor_search_config",
-                       "doctor_search_terms"}
+# The search index of doctors' words and its counts (migrations 003-006), checked by the search tests.
+SEARCH_INDEX_TABLES = {"doctor_search_terms", "doctor_search_words"}
 
 
 def run_main(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -235,7 +235,8 @@ def test_grants_are_exactly_the_documented_ones(account: AppAccount, mysql_admin
     cur.close()
     expected = {t: set(CRUD) for t in DESIGN_TABLES}
     expected.update(audit_log={"SELECT", "INSERT"}, audit_head={"SELECT", "INSERT", "UPDATE"},
-                    schema_migrations={"SELECT"}, doctor_listing_counts={"SELECT"}, doctor_search_terms={"SELECT"})
+                    schema_migrations={"SELECT"}, doctor_listing_counts={"SELECT"}, doctor_search_terms={"SELECT"},
+                    doctor_search_words={"SELECT"})
     assert granted == expected
     assert schema_level == []
     assert global_level == {"USAGE"}

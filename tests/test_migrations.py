@@ -18,10 +18,9 @@ DESIGN_TABLES = {
     "receipt_counters", "medical_records", "record_shares", "video_calls", "audit_log", "audit_head",
     "email_outbox", "schema_migrations", "doctor_listing_counts",
 }
-# The full-text index of doctors (migration 003) is built differently by each dialect: SQLite's FTS5
-# table with its shadow tables, a table of words on MySQL. It is checked by the search tests.
-SEARCH_INDEX_TABLES = {"doctor_search", "doctor_search_data", "doctor_search_idx", "doctor_search_config",
-                       "doctor_search_docsize", "doctor_search_content", "doctor_search_terms"}
+# The search index of doctors' words and its counts (migrations 003-006), kept by triggers and checked
+# by tests/test_search_index.py.
+SEARCH_INDEX_TABLES = {"doctor_search_terms", "doctor_search_words"}
 
 # --- split_statements ----------------------------------------------------------------------------
 

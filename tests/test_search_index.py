@@ -68,6 +68,11 @@ def check(db: Database) -> None:
         for specialty, city, cap in itertools.product((None, *SPECIALTIES), (None, *CITIES), CAPS):
             assert doctors.listing_count(tx, specialty=specialty, city=city, max_fee=cap, default_fee=DEFAULT_FEE) \
                 == expected_count(rows, specialty, city, cap), (specialty, city, cap)
+        if db.backend == "sqlite":  # the counts of each word's rows (sql/sqlite/006) follow the words
+            assert {(r["term"], r["n"]) for r in tx.query(
+                "SELECT term, COUNT(*) AS n FROM doctor_search_terms GROUP BY term")} == {
+                (r["term"], r["doctors"]) for r in tx.query(
+                    "SELECT term, doctors FROM doctor_search_words WHERE doctors > 0")}
         # Every row's signature holds the bits of every word of its doctor (or the search would miss them).
         signatures = {(r["doctor_id"], r["signature"]) for r in tx.query(
             "SELECT doctor_id, signature FROM doctor_search_terms")}

@@ -276,10 +276,12 @@ def _expand(tx: Tx, words: list[str], count: bool) -> tuple[list[tuple[str, ...]
 
 
 def _rows_of(tx: Tx, word: str) -> tuple[str, list[Any]]:
-    """A statement counting the index rows of words starting with ``word``, up to FEW_ROWS."""
+    """A statement giving the index rows of words starting with ``word``, up to FEW_ROWS, from the
+    counts the triggers keep per word (sql/*/006_search_word_counts.sql)."""
     starts, params = _starts(tx, "t.term", word)
-    return (f"SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM doctor_search_terms t WHERE {starts} "
-            f"LIMIT {FEW_ROWS}) AS c", params)
+    least = tx.per_dialect(sqlite="MIN", mysql="LEAST")
+    return f"SELECT {least}(COALESCE(SUM(t.doctors), 0), {FEW_ROWS}) AS n FROM doctor_search_words t WHERE {starts}", \
+        params
 
 
 def _words_source(tx: Tx, specialty: str | None, city: str | None) -> str:
