@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from medlink.db import Tx
@@ -56,37 +58,31 @@ def hours_for_doctors(tx: Tx, doctor_ids: list[int]) -> list[dict[str, Any]]:
                     f"WHERE doctor_id IN ({marks}) ORDER BY doctor_id, weekday, start_time", tuple(doctor_ids))
 
 
-class Week:
-    """A doctor's weekly ranges as the database gave them, read one weekday at a time (a page of
-    search results needs the first day with a free slot, seldom the whole week)."""
-
-    __slots__ = ("_items", "_days")
-
-    def __init__(self, text: str) -> None:
-        self._items = text.split(",")  # "weekday start end", e.g. "0 09:00:00 13:00:00"
-        self._days: dict[int, tuple[tuple[dt.time, dt.time], ...]] = {}
-
-    def on(self, weekday: int) -> tuple[tuple[dt.time, dt.time], ...]:
-        """The (start, end) ranges of ``weekday`` (0 = Monday), in start order."""
-        ranges = self._days.get(weekday)
-        if ranges is None:
-            key = f"{weekday} "
-            ranges = self._days[weekday] = tuple(sorted(
-                (_time(item[2:10]), _time(item[11:])) for item in self._items if item.startswith(key)))
-        return ranges
+Week = Mapping[int, tuple[tuple[dt.time, dt.time], ...]]  # weekday (0 = Monday) -> (start, end) ranges
 
 
 def weeks_for_doctors(tx: Tx, doctor_ids: list[int]) -> dict[int, Week]:
     """The weekly hours of several doctors (those with any), from one row per doctor: a page of search
-    results asks for 20 doctors' ~140 ranges, and rows cost more than their text."""
+    results asks for 20 doctors' ~140 ranges, and rows cost more than their text. The weeks are
+    shared between doctors with the same timetable (most follow a few): do not change them."""
     if not doctor_ids:
         return {}
     marks = ", ".join("?" for _ in doctor_ids)
     ranges = tx.per_dialect(sqlite="group_concat(weekday || ' ' || start_time || ' ' || end_time, ',')",
                             mysql="GROUP_CONCAT(weekday, ' ', start_time, ' ', end_time SEPARATOR ',')")
-    return {int(r["doctor_id"]): Week(str(r["ranges"])) for r in tx.query(
+    return {int(r["doctor_id"]): _week(str(r["ranges"])) for r in tx.query(
         f"SELECT doctor_id, {ranges} AS ranges FROM doctor_availability WHERE doctor_id IN ({marks}) "
         "GROUP BY doctor_id", tuple(doctor_ids))}
+
+
+@lru_cache(maxsize=4096)
+def _week(text: str) -> Week:
+    """"0 09:00:00 13:00:00,0 16:00:00 19:00:00,..." as a week, remembered: timetables recur."""
+    week: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for item in text.split(","):
+        weekday, start, end = item.split(" ")
+        week.setdefault(int(weekday), []).append((_time(start), _time(end)))
+    return MappingProxyType({day: tuple(sorted(ranges)) for day, ranges in week.items()})
 
 
 @lru_cache(maxsize=2048)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from medlink.dao import availability, doctors
@@ -25,7 +24,6 @@ ORDERS = {
     "fee": "by consultation fee, lowest first",
     "experience": "by years of experience, most first",
 }
-CENTS = Decimal("0.01")
 EARLIEST_CAP = 2000  # matches ranked by earliest slot; a narrower search ranks them all
 MAX_LEAVE_DAYS = 366
 
@@ -239,11 +237,11 @@ class DoctorService(Service):
                 total = doctors.search_count(tx, plan=plan, cap=doctors.TOTAL_CAP + 1 if words else None, **query)
         more = total > doctors.TOTAL_CAP and words
         total = doctors.TOTAL_CAP if more else total
-        results = [DoctorSummary(doctor_id=int(r["doctor_id"]), name=r["name"], specialty=r["specialty"],
-                                 hospital=r["hospital"], city=r["city"], experience_years=int(r["experience_years"]),
-                                 qualifications=r["qualifications"], consultation_fee=Decimal(r["fee_in_force"])
-                                 .quantize(CENTS), verified=True, next_open_slot=slots[int(r["doctor_id"])])
-                   for r in rows]
+        # In DoctorSummary's field order (a page is 20 of them, made for every search); the rows are typed
+        # already: ids and years are ints, fee_in_force a Decimal in cents on both backends.
+        results = [DoctorSummary(r["doctor_id"], r["name"], r["specialty"], r["hospital"], r["city"],
+                                 r["experience_years"], r["qualifications"], r["fee_in_force"], True,
+                                 slots[r["doctor_id"]]) for r in rows]
         return SearchPage(results, total, offset, limit, order, f"Sorted {ORDERS[order]}.", more)
 
     def specialties(self) -> list[str]:

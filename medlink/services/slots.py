@@ -46,7 +46,7 @@ def next_open_slots(tx: Tx, doctors: list[dict], now: dt.datetime,
         slot = int(doctor["slot_minutes"])
         week = weeks[doctor_id]
         for day, weekday, after in calendar:
-            ranges = week.on(weekday)
+            ranges = week.get(weekday)
             if not ranges or (doctor_id, day) in leave:
                 continue
             free = _first_free(_grid(ranges, slot), taken.get((doctor_id, day), _NONE), after)
