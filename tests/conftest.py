@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -76,6 +77,17 @@ def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
     finally:
         if mysql_name:
             _drop_database(mysql_name)
+
+
+@pytest.fixture
+def mysql_settings(tmp_path: Path, mysql_admin: Any) -> Iterator[Settings]:
+    """Settings on a new MariaDB database of its own, dropped afterwards: for tests of several
+    desktops at once, which only a server can show."""
+    url, name = new_database_url("mysql", tmp_path)
+    try:
+        yield make_settings(url, tmp_path)
+    finally:
+        _drop_database(name)
 
 
 def make_settings(db_url: str, tmp_path: Path, **overrides: object) -> Settings:

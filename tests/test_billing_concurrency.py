@@ -16,7 +16,6 @@ import pytest
 from medlink.config import Settings
 from medlink.core import MedLink
 from medlink.errors import ConflictError
-from tests.conftest import make_settings, new_database_url
 from tests.services_fixtures import PASSWORD, query, unique
 from tests.test_appointments import Clinic, open_clinic
 from tests.test_billing import book
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.mysql
 
 DOCTORS = 6
 ROUNDS = 10
-
-
-@pytest.fixture
-def mysql_settings(tmp_path: Path, mysql_admin: Any) -> Iterator[Settings]:
-    url, name = new_database_url("mysql", tmp_path)
-    try:
-        yield make_settings(url, tmp_path)
-    finally:
-        cursor = mysql_admin.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from medlink.config import Settings
 from medlink.core import MedLink
 from medlink.errors import ConflictError
 from medlink.services.clock import FixedClock
-from tests.conftest import make_settings, new_database_url
 from tests.services_fixtures import patient_form, query
 from tests.test_appointments import FAST, NEXT_MONDAY, Clinic, open_clinic
 
@@ -26,17 +24,6 @@ pytestmark = pytest.mark.mysql
 DESKTOPS = 8
 ROUNDS = 20
 SLOTS = [f"{9 + i // 4:02d}:{i % 4 * 15:02d}" for i in range(ROUNDS)]  # 09:00 ... 13:45
-
-
-@pytest.fixture
-def mysql_settings(tmp_path: Path, mysql_admin: Any) -> Iterator[Settings]:
-    url, name = new_database_url("mysql", tmp_path)
-    try:
-        yield make_settings(url, tmp_path)
-    finally:
-        cursor = mysql_admin.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        cursor.close()
 
 
 @pytest.fixture
