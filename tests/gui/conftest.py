@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,14 +24,13 @@ def _display_missing() -> bool:
     return sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
 
 
-@pytest.fixture
-def ml(tmp_path: Path) -> Iterator[MedLink]:
-    """The core on a fresh SQLite file (GUI tests run on SQLite only)."""
+def _core(tmp_path: Path, **options: Any) -> Iterator[MedLink]:
+    """A core on a fresh SQLite file (GUI tests run on SQLite only), closed afterwards."""
     settings = Settings.load(
         env_file=tmp_path / "no.env", db_url=f"sqlite:///{tmp_path / 'gui.db'}", data_dir=tmp_path / "data",
         records_dir=tmp_path / "records", outbox_dir=tmp_path / "outbox",
     )
-    core = MedLink(settings)
+    core = MedLink(settings, **options)
     core.init_db()
     try:
         yield core
@@ -38,12 +38,11 @@ def ml(tmp_path: Path) -> Iterator[MedLink]:
         core.close()
 
 
-@pytest.fixture
-def app(ml: MedLink) -> Iterator[MedLinkApp]:
+def _window(core: MedLink) -> Iterator[MedLinkApp]:
     """The main window, mapped (Xvfb shows it to nobody), with dialogs recorded instead of shown."""
     if _display_missing():
         pytest.skip("GUI tests need an X display: DISPLAY is not set (run them under `xvfb-run -a`)")
-    window = MedLinkApp(ml)
+    window = MedLinkApp(core)
     window.testing = True
     window.update()
     try:
@@ -57,36 +56,28 @@ def app(ml: MedLink) -> Iterator[MedLinkApp]:
 
 
 @pytest.fixture
+def ml(tmp_path: Path) -> Iterator[MedLink]:
+    """The core on a fresh SQLite file."""
+    yield from _core(tmp_path)
+
+
+@pytest.fixture
+def app(ml: MedLink) -> Iterator[MedLinkApp]:
+    yield from _window(ml)
+
+
+@pytest.fixture
 def fast_ml(tmp_path: Path) -> Iterator[MedLink]:
     """Like ``ml`` but with cheap argon2 parameters, for tests that sign up and sign in."""
     from medlink.services.passwords import PasswordParams
 
-    settings = Settings.load(
-        env_file=tmp_path / "no.env", db_url=f"sqlite:///{tmp_path / 'gui.db'}", data_dir=tmp_path / "data",
-        records_dir=tmp_path / "records", outbox_dir=tmp_path / "outbox",
-    )
-    core = MedLink(settings, password_params=PasswordParams(1, 1024, 1))
-    core.init_db()
-    try:
-        yield core
-    finally:
-        core.close()
+    yield from _core(tmp_path, password_params=PasswordParams(1, 1024, 1))
 
 
 @pytest.fixture
 def fast_app(fast_ml: MedLink) -> Iterator[MedLinkApp]:
-    """The main window on ``fast_ml``, with dialogs recorded instead of shown."""
-    if _display_missing():
-        pytest.skip("GUI tests need an X display: DISPLAY is not set (run them under `xvfb-run -a`)")
-    window = MedLinkApp(fast_ml)
-    window.testing = True
-    window.update()
-    try:
-        yield window
-    finally:
-        window.destroy()
-        del window
-        gc.collect()  # on the Tk thread, as in ``app``
+    """The main window on ``fast_ml``."""
+    yield from _window(fast_ml)
 
 
 @pytest.fixture(autouse=True)
