@@ -3,27 +3,18 @@ credential and is only shown) and changes their password."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from tkinter import ttk
 from typing import Any
 
 from medlink.models import DoctorProfile
 from medlink.services import validation
 from medlink.services.doctors import CREDENTIALS
-from medlink.ui.forms import (
-    COMMON_SPECIALTIES,
-    Form,
-    FormGrid,
-    PasswordChange,
-    button_row,
-    changed_fields,
-    collect_errors,
-    contact_checks,
-)
+from medlink.ui.forms import COMMON_SPECIALTIES, FormGrid, collect_errors, contact_checks
 from medlink.ui.navigation import navigation_for
-from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles, phone_display
+from medlink.ui.own_profile import OwnProfileScreen
+from medlink.ui.screen import register_screen
+from medlink.ui.widgets import phone_display
 
 STATUS_CAPTIONS = {
     "pending": "Your application is awaiting verification.",
@@ -61,34 +52,10 @@ def profile_values(profile: DoctorProfile) -> dict[str, Any]:
 
 
 @register_screen("doctor_own_profile")
-class DoctorOwnProfileScreen(Screen):
-    title = "My profile"
+class DoctorOwnProfileScreen(OwnProfileScreen):
     roles = ("doctor",)
-    padding = 0
 
-    def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        body = self.scroll.body
-        body.columnconfigure(0, weight=1)
-        ttk.Label(body, text="My profile", style="Title.TLabel").grid(row=0, column=0, sticky="w")
-        self.caption = ttk.Label(body, text="", style="Muted.TLabel")
-        self.caption.grid(row=1, column=0, sticky="w", pady=(4, 18))
-        card = ttk.Frame(body, style="Card.TFrame", padding=(26, 20))
-        card.grid(row=2, column=0, sticky="ew")
-        self.form = Form(self._on_save, self._on_cancel, busy=lambda: self.is_busy)
-        self._build_fields(card)
-        security = ttk.Frame(body, style="Card.TFrame", padding=(26, 20))
-        security.grid(row=3, column=0, sticky="ew", pady=(20, 0))
-        self.password = PasswordChange(self, security)
-        self.scroll.enable_wheel()
-        bind_tree(self, "<Escape>", self._on_escape)
-        self.profile: DoctorProfile | None = None
-
-    def _build_fields(self, card: ttk.Frame) -> None:
+    def _build_fields(self, card: ttk.Frame) -> FormGrid:
         form, grid = self.form, FormGrid(card)
         grid.section("Contact details")
         grid.add(form.entry(card, "name", "Full name", width=20))
@@ -108,73 +75,40 @@ class DoctorOwnProfileScreen(Screen):
         grid.add(form.text(card, "hospital_address", "Hospital address", height=2, width=30), span=2)
         grid.add(form.text(card, "bio", "Short bio", "Shown to patients on your public profile.", height=3,
                            width=30), span=2)
-        footer = ttk.Frame(card)
-        grid.place(footer, span=2, pady=(4, 0))
-        footer.columnconfigure(0, weight=1)
-        self.saved = ttk.Label(footer, text="", style="Success.TLabel")
-        self.saved.grid(row=0, column=0, sticky="w")
-        self.form.message_line(footer).grid(row=1, column=0, sticky="w")
-        row, self.save_button = button_row(footer, ("Save changes", self._on_save),
-                                           secondary=[("Cancel", self._on_cancel)])
-        row.grid(row=0, column=1, rowspan=2, sticky="e")
+        return grid
 
     def refresh(self, **context: Any) -> None:
-        self.form.clear_errors()
-        self.saved.configure(text="")
-        self.password.reset()
+        self._reset()
         self.scroll.scroll_to_top()
         self.run_task(self.ml.doctors.my_profile, self.app.session, on_done=self._show)
-
-    def focus_first(self) -> None:
-        self.form.focus_first()
 
     def _show(self, profile: DoctorProfile) -> None:
         self.profile = profile
         self.form.set_values(profile_values(profile))
         self.caption.configure(text=STATUS_CAPTIONS.get(profile.verification_status, ""))
 
-    def _on_save(self) -> None:
-        if self.is_busy or self.profile is None:
-            return
-        values = self.form.values()
-        self.form.clear_errors()
-        self.saved.configure(text="")
-        found = check_doctor_profile(values)
-        if found:
-            self.form.show_errors(found)
-            return
-        changes = changed_fields(values, profile_values(self.profile))
-        if not changes:
-            self.saved.configure(text="Nothing has changed.")
-            return
-        if self.profile.verification_status == "verified" and CREDENTIALS & set(changes) and not self.app.ask_yes_no(
-                "Verify again?", "Your qualifications and specialty were checked by an administrator. If you "
-                "change them, your profile is hidden from patients until an administrator checks them again. "
-                "Save anyway?"):
-            return
-        self.run_task(self.ml.doctors.update_profile, self.app.session, on_done=self._on_saved,
-                      on_error=self.form.show_failure, **changes)
+    def _values(self, profile: DoctorProfile) -> dict[str, Any]:
+        return profile_values(profile)
+
+    def _check(self, values: dict[str, Any]) -> dict[str, str]:
+        return check_doctor_profile(values)
+
+    def _update(self) -> Callable[..., DoctorProfile]:
+        return self.ml.doctors.update_profile
+
+    def _confirm(self, changes: dict[str, Any]) -> bool:
+        """A verified doctor changing a verified credential is asked first: it hides the profile."""
+        if self.profile.verification_status != "verified" or not CREDENTIALS & set(changes):
+            return True
+        return self.app.ask_yes_no(
+            "Verify again?", "Your qualifications and specialty were checked by an administrator. If you "
+            "change them, your profile is hidden from patients until an administrator checks them again. "
+            "Save anyway?")
 
     def _on_saved(self, profile: DoctorProfile) -> None:
         before = self.profile
-        self._show(profile)
-        self.saved.configure(text="Your profile was saved.")
+        super()._on_saved(profile)
+        self.caption.configure(text=STATUS_CAPTIONS.get(profile.verification_status, ""))
         if before is not None and before.verification_status == "verified" != profile.verification_status:
             self.saved.configure(text="Your profile was saved and is awaiting verification again.")
             self.app.set_navigation(navigation_for(self.app, "doctor", verified=False))
-        session = self.app.session
-        if session is not None and profile.name != session.name:
-            self.app.set_session(dataclasses.replace(session, name=profile.name))
-
-    def _on_escape(self) -> None:
-        if self.password.has_focus():
-            self.password.reset()
-        else:
-            self._on_cancel()
-
-    def _on_cancel(self) -> None:
-        if self.is_busy or self.profile is None:
-            return
-        self.form.set_values(profile_values(self.profile))
-        self.form.clear_errors()
-        self.saved.configure(text="Changes discarded.")
