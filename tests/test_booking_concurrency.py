@@ -16,7 +16,7 @@ from medlink.config import Settings
 from medlink.core import MedLink
 from medlink.errors import ConflictError
 from medlink.services.clock import FixedClock
-from tests.services_fixtures import patient_form, query
+from tests.services_fixtures import ADMIN_PASSWORD, patient_form, query, unique
 from tests.test_appointments import FAST, NEXT_MONDAY, Clinic, open_clinic
 
 pytestmark = pytest.mark.mysql
@@ -185,3 +185,29 @@ def test_the_same_request_sent_twice_at_once_books_once(clinic: Clinic) -> None:
         assert len({o.appointment_id for o in outcomes}) == 1
     assert len(clinic.rows()) == 5
 
+
+
+def test_administrators_verifying_doctors_at_once_all_succeed_and_the_index_counts_hold(clinic: Clinic) -> None:
+    """Every verification writes the counts of the doctor's words (migration 006) and of the listing
+    (003): rows that every doctor shares ("dr", "mbbs"). Eight desktops verifying eight doctors at once
+    wait for each other, or deadlock and retry, and every verification lands."""
+    doctors = [clinic.doctor(verify=False, name=f"Dr. Race {chr(65 + i)} Mehta", qualifications="MBBS, MD")[1]
+               for i in range(DESKTOPS)]
+    username = unique("admin-")
+    clinic.ml.auth.create_admin(username=username, password=ADMIN_PASSWORD)
+    cores = desktops(clinic.ml.settings, clinic.clock, DESKTOPS)
+    try:
+        admins = [core.auth.login("admin", username, ADMIN_PASSWORD) for core in cores]
+        outcomes = race(cores, lambda i, core: [core.admin.verify_doctor(admins[i], doctors[i]) or "verified"])
+    finally:
+        for core in cores:
+            core.close()
+    assert outcomes == [["verified"]] * DESKTOPS
+    page = clinic.ml.doctors.search(text="race mehta", limit=50)
+    assert sorted(r.doctor_id for r in page.results) == sorted(doctors) and page.total == DESKTOPS
+    counts = {r["term"]: int(r["doctors"]) for r in query(
+        clinic.ml, "SELECT term, doctors FROM doctor_search_words WHERE term IN ('race', 'mehta', 'mbbs')")}
+    assert counts == {r["term"]: int(r["n"]) for r in query(
+        clinic.ml, "SELECT term, COUNT(*) AS n FROM doctor_search_terms WHERE term IN ('race', 'mehta', 'mbbs') "
+                   "GROUP BY term")}
+    assert counts["race"] == DESKTOPS
