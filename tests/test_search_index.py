@@ -1,9 +1,11 @@
-"""The search index and listing counts of migration 003 (issue 8), on SQLite and MariaDB.
+"""The search index and its counts (migrations 003-006, issue 8), on SQLite and MariaDB.
 
-Triggers keep them: after any change to a doctor, made through the DAO or by hand, the counts equal
-a count of doctor_info, and the words find exactly the listed doctors whose name, specialty,
-hospital or qualifications hold a word starting with them. The query plans a search may choose
-(gather the matches first, or walk the listed doctors in name order) give the same pages.
+Triggers keep them: after any change to a doctor, made through the DAO or by hand, the listing
+counts equal a count of doctor_info, the word counts a count of the words, every signature holds
+its doctor's words, and the words find exactly the listed doctors whose name, specialty, hospital
+or qualifications hold a word starting with them. The ways a search may take to a page (merge the
+first rows of each word's list, gather every match, walk the listed doctors in name order) give
+the same pages.
 """
 
 from __future__ import annotations

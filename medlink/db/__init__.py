@@ -57,8 +57,8 @@ class Tx:
 
     def per_dialect(self, **choices: T) -> T:
         """What was written for this connection's dialect: ``tx.per_dialect(sqlite=..., mysql=...)``.
-        Only for the few statements that cannot be written once for both (full-text search uses
-        SQLite's FTS5 and a table of words on MySQL); the DAO keeps the texts side by side."""
+        Only for the few statements that cannot be written once for both (the search's word ranges,
+        loose scans and index hints); the DAO keeps the texts side by side."""
         return choices[self._dialect.name]
 
     def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> int:
