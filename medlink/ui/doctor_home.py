@@ -11,7 +11,7 @@ from typing import Any
 from medlink.models import DoctorProfile
 from medlink.ui.navigation import navigation_for
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import Banner, Details, ScrollArea, autowrap, ensure_styles, long_date, years
+from medlink.ui.widgets import Banner, Details, autowrap, long_date, scrolling_page, years
 
 PENDING_TEXT = ("Your application is awaiting verification by a MedLink administrator. "
                 "Patients cannot find or book you until then.")
@@ -46,12 +46,8 @@ class DoctorHomeScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.page = self.scroll.body
+        self.scroll, page = scrolling_page(self)
+        self.page = page
         page.columnconfigure(0, weight=3, uniform="home")
         page.columnconfigure(1, weight=2, uniform="home")
         self.heading = ttk.Label(page, text="", style="Title.TLabel")

@@ -15,7 +15,7 @@ from typing import Any
 
 from medlink.ui.forms import Form, FormGrid, PasswordChange, button_row, changed_fields
 from medlink.ui.screen import Screen
-from medlink.ui.widgets import ScrollArea, bind_tree, ensure_styles
+from medlink.ui.widgets import bind_tree, scrolling_page
 
 
 class OwnProfileScreen(Screen):
@@ -23,12 +23,7 @@ class OwnProfileScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        body = self.scroll.body
+        self.scroll, body = scrolling_page(self)
         body.columnconfigure(0, weight=1)
         ttk.Label(body, text="My profile", style="Title.TLabel").grid(row=0, column=0, sticky="w")
         self.caption = ttk.Label(body, text="", style="Muted.TLabel")

@@ -13,15 +13,14 @@ from medlink.ui import theme
 from medlink.ui.screen import Screen, register_screen
 from medlink.ui.widgets import (
     Details,
-    ScrollArea,
     age_on,
     autowrap,
-    ensure_styles,
     greeting,
     keep_labels_fitted,
     long_date,
     phone_display,
     rupees,
+    scrolling_page,
 )
 
 HISTORY_PREVIEW = 300
@@ -37,12 +36,8 @@ class PatientHomeScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(32, 26, 28, 24))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.page = self.scroll.body
+        self.scroll, page = scrolling_page(self)
+        self.page = page
         page.columnconfigure(0, weight=1, uniform="home")
         page.columnconfigure(1, weight=1, uniform="home")
         self.greeting = ttk.Label(page, text="", style="Title.TLabel")
