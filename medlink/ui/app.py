@@ -232,9 +232,7 @@ class MedLinkApp(tk.Tk):
         self.set_navigation([])
         if session is not None:
             run_in_background(self, self.ml.auth.logout, session, reason, on_error=_log_logout_failure)
-            logged_out_at = time.time()
-            run_in_background(self, lambda: self.ml.records.purge_opened(_opened_before(logged_out_at)),
-                              on_error=_log_upkeep_failure)
+            run_in_background(self, _purge_opened_before, self.ml, time.time(), on_error=_log_upkeep_failure)
         self.show(WELCOME)
         self._close_screens(keep=self.current_screen)
 
@@ -486,6 +484,11 @@ def _log_logout_failure(error: BaseException) -> None:
     log.warning("logout failed: %s", type(error).__name__, exc_info=error)
 
 
+def _purge_opened_before(ml: MedLink, moment: float) -> None:
+    """On a worker: remove the decrypted copies opened up to ``moment`` (not one opened since)."""
+    ml.records.purge_opened(_opened_before(moment))
+
+
 def _opened_before(moment: float) -> dt.timedelta:
     """``purge_opened``'s ``older_than`` for copies opened up to ``moment`` (a time.time()): a purge
     that runs late must not remove a copy someone opened after it was asked for."""
@@ -496,7 +499,7 @@ def _upkeep_after_start(ml: MedLink, started_at: float) -> None:
     """The start-up work that can wait (on a worker): the purge of copies left by an earlier run,
     then the modules the first sign-in and the first pictures need."""
     try:
-        ml.records.purge_opened(_opened_before(started_at))
+        _purge_opened_before(ml, started_at)
     finally:
         ml.load_services()
         preload_pillow()
