@@ -7,6 +7,7 @@ appointment, and this service turns that refusal into ``ConflictError``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from medlink.dao import appointments, doctors
@@ -82,11 +83,7 @@ class AppointmentService(Service):
                 created_at=self.clock.utc_now(), idempotency_key=key)
             self.video.create_at_booking(tx, {"appointment_id": appointment_id, "patient_id": session.user_id,
                                               "doctor_id": doctor_id, "appointment_date": day, "mode": mode})
-            row = self._with_parties(tx, appointment_id)
-            if self.notifier.appointment_booked(tx, row) is True:
-                row["confirmation"] = "pending"  # the newest confirmation is the one just queued
-            else:  # queued before (or not by this notifier): as the outbox has it
-                row = self._with_parties(tx, appointment_id)
+            row = self._notify(tx, appointment_id, self.notifier.appointment_booked)
             # The audit row last: the chain's head stays locked only from here to the commit.
             self.audit.record(tx, actor=session, action="appointment.book", subject=session.actor,
                               obj=("appointment", appointment_id))
@@ -130,11 +127,7 @@ class AppointmentService(Service):
             self._check_bookable_slot(tx, row["doctor_id"], day, at)
             appointments.move(tx, appointment_id, day, day_name(day), at, self.clock.utc_now())
             self.video.follow_move(tx, appointment_id, day)
-            detail = self._with_parties(tx, appointment_id)
-            if self.notifier.appointment_rescheduled(tx, detail) is True:
-                detail["confirmation"] = "pending"  # the newest confirmation is the one just queued
-            else:
-                detail = self._with_parties(tx, appointment_id)
+            detail = self._notify(tx, appointment_id, self.notifier.appointment_rescheduled)
             self.audit.record(tx, actor=session, action="appointment.reschedule",
                               subject=("patient", row["patient_id"]), obj=("appointment", appointment_id))
             return to_appointment(detail)
@@ -258,6 +251,14 @@ class AppointmentService(Service):
         if row is None:  # written in this very transaction: cannot happen
             raise NotFound("No such appointment.")
         return row
+
+    def _notify(self, tx: Tx, appointment_id: int, send: Callable[[Tx, dict[str, Any]], bool]) -> dict[str, Any]:
+        """The appointment with its parties, after ``send`` (a notifier method) queued its confirmation."""
+        row = self._with_parties(tx, appointment_id)
+        if send(tx, row) is True:
+            row["confirmation"] = "pending"  # the newest confirmation is the one just queued
+            return row
+        return self._with_parties(tx, appointment_id)  # queued before (or not by this notifier): as the outbox has it
 
     def _own(self, tx: Tx, session: Session, appointment_id: Any, action: str) -> dict[str, Any]:
         row = appointments.get(tx, appointment_id, for_update=True) if isinstance(appointment_id, int) else None
