@@ -138,13 +138,14 @@ class WordPlan:
         return "lists" if self.expansions is not None else "walk"
 
 
-def _like(term: str) -> str:
-    """A LIKE pattern matching ``term`` anywhere, with the pattern characters escaped (escape '!')."""
-    return "%" + term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-
-
 def _word_prefix(term: str) -> str:
+    """A LIKE pattern matching text that starts with ``term``, its pattern characters escaped (escape '!')."""
     return term.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def _like(term: str) -> str:
+    """A LIKE pattern matching ``term`` anywhere."""
+    return "%" + _word_prefix(term)
 
 
 def _starts(tx: Tx, column: str, word: str) -> tuple[str, list[Any]]:
