@@ -20,11 +20,10 @@ from medlink.ui.widgets import (
     DataTable,
     Details,
     Row,
-    ScrollArea,
     autowrap,
-    ensure_styles,
     long_date,
     phone_display,
+    scrolling_page,
     years,
 )
 
@@ -73,13 +72,8 @@ class AdminHomeScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
         # The page scrolls as a whole: on a small window the decision stays reachable.
-        self.scroll = ScrollArea(self, padding=(28, 22, 24, 20))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.scroll.body
+        self.scroll, page = scrolling_page(self, padding=(28, 22, 24, 20))
         page.columnconfigure(0, weight=1)
         top = ttk.Frame(page)
         top.grid(row=0, column=0, sticky="ew")

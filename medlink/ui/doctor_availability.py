@@ -27,10 +27,9 @@ from medlink.ui.widgets import (
     Column,
     DataTable,
     Row,
-    ScrollArea,
     autowrap,
     day_and_date,
-    ensure_styles,
+    scrolling_page,
 )
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -168,12 +167,7 @@ class DoctorAvailabilityScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(28, 22, 24, 20))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.scroll.body
+        self.scroll, page = scrolling_page(self, padding=(28, 22, 24, 20))
         page.columnconfigure(0, weight=1)
         ttk.Label(page, text="Availability", style="Title.TLabel").grid(row=0, column=0, sticky="w")
         autowrap(ttk.Label(page, text="When patients can book you: your weekly hours in 24-hour HH:MM, the "

@@ -17,7 +17,7 @@ from medlink.models import Fees
 from medlink.ui.breakdown import BreakdownView, rate_text, watch_entry
 from medlink.ui.forms import EntryField, Form, button_row
 from medlink.ui.screen import Screen, register_screen
-from medlink.ui.widgets import ScrollArea, amount_text, autowrap, ensure_styles
+from medlink.ui.widgets import amount_text, autowrap, scrolling_page
 
 FEES = (
     ("consultation", "Consultation fee (Rs.)"),
@@ -49,14 +49,9 @@ class DoctorFeesScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
         ttk.Style(self.app).configure("Tag.TLabel", background=self.app.palette.accent_soft,
                                       foreground=self.app.palette.header, padding=(6, 0))
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(28, 22, 24, 20))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.scroll.body
+        self.scroll, page = scrolling_page(self, padding=(28, 22, 24, 20))
         page.columnconfigure(0, weight=5, uniform="fees")
         page.columnconfigure(1, weight=4, uniform="fees")
         ttk.Label(page, text="Fees", style="Title.TLabel").grid(row=0, column=0, columnspan=2, sticky="w")

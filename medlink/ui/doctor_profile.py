@@ -27,13 +27,12 @@ from medlink.ui.screen import Screen, register_screen
 from medlink.ui.widgets import (
     VERIFIED_BADGE,
     Details,
-    ScrollArea,
     autowrap,
     bind_tree,
     day_and_date,
-    ensure_styles,
     phone_display,
     rupees,
+    scrolling_page,
     years,
 )
 
@@ -71,12 +70,7 @@ class DoctorProfileScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(32, 22, 28, 24))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        body = self.scroll.body
+        self.scroll, body = scrolling_page(self, padding=(32, 22, 28, 24))
         body.columnconfigure(0, weight=1, uniform="profile")
         body.columnconfigure(1, weight=1, uniform="profile")
         self.back_button = ttk.Button(body, text="\u2190 Back", style="Link.TButton", command=self._on_back)

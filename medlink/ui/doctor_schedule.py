@@ -29,11 +29,10 @@ from medlink.ui.widgets import (
     Details,
     Pager,
     Row,
-    ScrollArea,
     autowrap,
     clock_time,
     day_and_date,
-    ensure_styles,
+    scrolling_page,
 )
 
 PAGE_SIZE = 50
@@ -116,12 +115,7 @@ class DoctorScheduleScreen(Screen):
     padding = 0
 
     def _build(self) -> None:
-        ensure_styles(self.app)
-        self.columnconfigure(0, weight=1)
-        self.rowconfigure(0, weight=1)
-        self.scroll = ScrollArea(self, padding=(28, 18, 24, 12))
-        self.scroll.grid(row=0, column=0, sticky="nsew")
-        page = self.scroll.body
+        self.scroll, page = scrolling_page(self, padding=(28, 18, 24, 12))
         page.columnconfigure(0, weight=1)
         top = ttk.Frame(page)
         top.grid(row=0, column=0, sticky="ew")

@@ -244,13 +244,13 @@ class ScrollArea(ttk.Frame):
             self.canvas.yview_moveto(min(total - view, bottom + margin - view) / total)
 
 
-def scrolling_page(screen: ttk.Frame) -> tuple[ScrollArea, ttk.Frame]:
-    """Fill ``screen`` with a scrolling page at the padding every full page uses; returns the
-    scroll area and the page to build in (its columns are the caller's)."""
+def scrolling_page(screen: ttk.Frame, padding: Any = (32, 26, 28, 24)) -> tuple[ScrollArea, ttk.Frame]:
+    """Fill ``screen`` with a page that scrolls as a whole (on a small window nothing goes out of
+    reach); returns the scroll area and the page to build in (its columns are the caller's)."""
     ensure_styles(screen.winfo_toplevel())
     screen.columnconfigure(0, weight=1)
     screen.rowconfigure(0, weight=1)
-    scroll = ScrollArea(screen, padding=(32, 26, 28, 24))
+    scroll = ScrollArea(screen, padding=padding)
     scroll.grid(row=0, column=0, sticky="nsew")
     return scroll, scroll.body
 
